@@ -1,0 +1,50 @@
+import { readdirSync, readFileSync } from 'node:fs'
+
+import type { Db } from './open.ts'
+
+const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url)
+
+interface Migration {
+  version: number
+  file: string
+  sql: string
+}
+
+/** The migrations shipped with this build, ordered; file names are `NNNN-description.sql`. */
+export function loadMigrations(): Migration[] {
+  const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql'))
+  const migrations = files
+    .map((file) => {
+      const match = /^(\d{4})-[\w-]+\.sql$/.exec(file)
+      if (!match?.[1]) throw new Error(`Migration file '${file}' must be named NNNN-description.sql`)
+      return { version: Number(match[1]), file, sql: readFileSync(new URL(file, MIGRATIONS_DIR), 'utf8') }
+    })
+    .sort((a, b) => a.version - b.version)
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1)
+      throw new Error(`Migrations must be numbered 1, 2, 3...; found '${m.file}' at position ${i + 1}`)
+  })
+  return migrations
+}
+
+/**
+ * Brings the schema to the latest version, tracked in `PRAGMA user_version`. Pending migrations
+ * run in one transaction: a failure leaves the database as it was. A database written by a newer
+ * emulator is refused rather than misread.
+ */
+export function migrate(db: Db, migrations: Migration[] = loadMigrations()): number {
+  const current = db.pragma('user_version', { simple: true }) as number
+  const latest = migrations.length
+  if (current > latest) {
+    throw new Error(
+      `The database is at schema version ${current}, newer than this emulator supports (${latest}). Use a newer emulator or another --db.`,
+    )
+  }
+  const pending = migrations.filter((m) => m.version > current)
+  if (pending.length === 0) return current
+  db.transaction(() => {
+    for (const m of pending) db.exec(m.sql)
+    db.pragma(`user_version = ${latest}`)
+  })()
+  return latest
+}

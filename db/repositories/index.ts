@@ -1,0 +1,25 @@
+import type { Db } from '../open.ts'
+import { createApprovalsRepository } from './approvals.ts'
+import { createDirectoryRepository } from './directory.ts'
+import { createEnvironmentsRepository } from './environments.ts'
+import { createFlowsRepository } from './flows.ts'
+import { createMetaRepository } from './meta.ts'
+import { createPermissionsRepository } from './permissions.ts'
+import { createTenantsRepository } from './tenants.ts'
+import { createUserDetailsRepository } from './user-details.ts'
+
+/** Every repository over one database; statements are prepared once, here. */
+export function createRepositories(db: Db) {
+  return {
+    db,
+    meta: createMetaRepository(db),
+    tenants: createTenantsRepository(db),
+    directory: createDirectoryRepository(db),
+    environments: createEnvironmentsRepository(db),
+    flows: createFlowsRepository(db),
+    permissions: createPermissionsRepository(db),
+    userDetails: createUserDetailsRepository(db),
+    approvals: createApprovalsRepository(db),
+  }
+}
+export type Repositories = ReturnType<typeof createRepositories>

@@ -1,0 +1,57 @@
+import type { PrincipalType, RoleName } from '../../schemas/permission.ts'
+import type { Db } from '../open.ts'
+
+export interface PermissionRow {
+  environment: string
+  flow: string
+  principal_id: string
+  principal_type: PrincipalType
+  role_name: RoleName
+  email: string | null
+  display_name: string | null
+}
+
+type FlowKey = { environment: string; flow: string }
+
+export function createPermissionsRepository(db: Db) {
+  // Owner first, then by decreasing rights, then by principal: a stable order clients can snapshot.
+  const visible = db.prepare<FlowKey, PermissionRow>(
+    `SELECT * FROM flow_permissions
+     WHERE environment = @environment AND flow = @flow AND principal_type <> 'ServicePrincipal'
+     ORDER BY CASE role_name WHEN 'Owner' THEN 0 WHEN 'CanEdit' THEN 1 WHEN 'CanViewWithShare' THEN 2 ELSE 3 END,
+              principal_id`,
+  )
+  const all = db.prepare<FlowKey, PermissionRow>(
+    'SELECT * FROM flow_permissions WHERE environment = @environment AND flow = @flow ORDER BY principal_id',
+  )
+  const one = db.prepare<FlowKey & { principal: string }, PermissionRow>(
+    'SELECT * FROM flow_permissions WHERE environment = @environment AND flow = @flow AND principal_id = @principal',
+  )
+  const upsert = db.prepare<PermissionRow>(
+    `INSERT INTO flow_permissions (environment, flow, principal_id, principal_type, role_name, email, display_name)
+     VALUES (@environment, @flow, @principal_id, @principal_type, @role_name, @email, @display_name)
+     ON CONFLICT (environment, flow, principal_id) DO UPDATE SET
+       principal_type = excluded.principal_type, role_name = excluded.role_name,
+       email = excluded.email, display_name = excluded.display_name`,
+  )
+  const remove = db.prepare<FlowKey & { principal: string }>(
+    'DELETE FROM flow_permissions WHERE environment = @environment AND flow = @flow AND principal_id = @principal',
+  )
+  const ownedInTenant = db.prepare<{ principal: string; tenant: string }, { count: number }>(
+    `SELECT count(*) AS count FROM flow_permissions p JOIN environments e ON e.name = p.environment
+     WHERE p.principal_id = @principal AND p.role_name = 'Owner' AND e.tenant_id = @tenant`,
+  )
+
+  return {
+    /** What GET .../permissions shows: service principals are never listed (flow-admin-api.md §2.1). */
+    listVisible: (environment: string, flow: string) => visible.all({ environment, flow }),
+    listAll: (environment: string, flow: string) => all.all({ environment, flow }),
+    find: (environment: string, flow: string, principal: string) => one.get({ environment, flow, principal }),
+    upsert: (row: PermissionRow) => void upsert.run(row),
+    remove: (environment: string, flow: string, principal: string) =>
+      remove.run({ environment, flow, principal }).changes > 0,
+    countOwnedFlows: (tenantId: string, principal: string) =>
+      ownedInTenant.get({ principal, tenant: tenantId })?.count ?? 0,
+  }
+}
+export type PermissionsRepository = ReturnType<typeof createPermissionsRepository>

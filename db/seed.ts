@@ -1,0 +1,141 @@
+import type { FixtureDocument, SigningKeyFixture, TenantFixture } from '../schemas/fixture.ts'
+import type { Repositories } from './repositories/index.ts'
+
+export interface SeedOptions {
+  /** Key material for a tenant the document brings none for (generated once, at seeding). */
+  generateSigningKey: (tenant: TenantFixture) => SigningKeyFixture
+  /** Computes the `kid` of a certificate, so the key table can be looked up by it. */
+  kidOf: (certificatePem: string) => string
+}
+
+/**
+ * Writes a validated fixture document into the database in one transaction: all of it or, on any
+ * error, none of it. The one seeding path for start-up, tests and (later) reset and import.
+ */
+export function seedFixtures(repos: Repositories, doc: FixtureDocument, options: SeedOptions): void {
+  repos.db.transaction(() => {
+    for (const tenant of doc.tenants) seedTenant(repos, tenant, options)
+  })()
+}
+
+const lower = (id: string) => id.toLowerCase()
+
+function seedTenant(repos: Repositories, tenant: TenantFixture, options: SeedOptions): void {
+  const tenantId = lower(tenant.id)
+  repos.tenants.insert({
+    id: tenantId,
+    name: tenant.name,
+    domain: tenant.domain,
+    display_name: tenant.displayName,
+  })
+  const key = tenant.signingKey ?? options.generateSigningKey(tenant)
+  repos.tenants.insertSigningKey({
+    tenant_id: tenantId,
+    kid: options.kidOf(key.certificatePem),
+    private_key_pem: key.privateKeyPem,
+    certificate_pem: key.certificatePem,
+  })
+  for (const u of tenant.users) {
+    repos.directory.insertUser({
+      object_id: lower(u.objectId),
+      tenant_id: tenantId,
+      upn: u.userPrincipalName,
+      display_name: u.displayName,
+      given_name: u.givenName ?? null,
+      surname: u.surname ?? null,
+      mail: u.mail ?? null,
+      password: u.password,
+      roles: u.roles,
+    })
+  }
+  for (const g of tenant.groups) {
+    repos.directory.insertGroup({
+      object_id: lower(g.objectId),
+      tenant_id: tenantId,
+      display_name: g.displayName,
+    })
+  }
+  for (const a of tenant.apps) {
+    repos.directory.insertApp({
+      tenant_id: tenantId,
+      client_id: lower(a.clientId),
+      display_name: a.displayName,
+      service_principal_id: lower(a.servicePrincipalId),
+      secrets: a.secrets,
+      certificates: a.certificates.map((c) => c.certificatePem),
+      management_application: a.managementApplication,
+    })
+  }
+  for (const env of tenant.environments) {
+    repos.environments.insert({
+      name: env.name,
+      tenant_id: tenantId,
+      display_name: env.displayName,
+      is_default: env.isDefault ? 1 : 0,
+      location: env.location,
+      created_time: env.createdTime,
+    })
+    for (const flow of env.flows) {
+      const name = lower(flow.name)
+      repos.flows.insert({
+        environment: env.name,
+        name,
+        display_name: flow.displayName,
+        state: flow.state,
+        created_time: flow.createdTime,
+        last_modified_time: flow.lastModifiedTime,
+        creator_id: lower(flow.creator.objectId),
+        creator_type: flow.creator.type,
+      })
+      repos.permissions.upsert({
+        environment: env.name,
+        flow: name,
+        principal_id: lower(flow.creator.objectId),
+        principal_type: flow.creator.type,
+        role_name: 'Owner',
+        email: null,
+        display_name: null,
+      })
+      for (const p of flow.permissions) {
+        repos.permissions.upsert({
+          environment: env.name,
+          flow: name,
+          principal_id: lower(p.principalId),
+          principal_type: p.principalType,
+          role_name: p.roleName,
+          email: p.email ?? null,
+          display_name: p.displayName ?? null,
+        })
+      }
+      for (const run of flow.runs ?? []) {
+        repos.flows.insertRun({
+          environment: env.name,
+          flow: name,
+          name: run.name,
+          status: run.status,
+          start_time: run.startTime,
+        })
+      }
+    }
+    for (const a of env.approvals) {
+      repos.approvals.insert({
+        environment: env.name,
+        name: lower(a.name),
+        user_id: lower(a.userId),
+        title: a.title,
+        created_time: a.createdTime,
+      })
+    }
+  }
+  for (const d of tenant.userDetails) {
+    repos.userDetails.insert({
+      tenant_id: tenantId,
+      object_id: lower(d.objectId),
+      puid: d.puid,
+      is_disallowed_for_internal_plans: d.isDisallowedForInternalPlans ? 1 : 0,
+      consent_time: d.consentTime,
+      service_settings_selection_time: d.serviceSettingsSelectionTime,
+      consent_business_app_platform_time: d.consentBusinessAppPlatformTime,
+    })
+  }
+}

@@ -1,0 +1,31 @@
+import { Type, type Static } from 'typebox'
+
+/** A GUID, as Entra and the Flow service write object ids (any case accepted; stored lower-case). */
+export const GUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
+export const Guid = Type.String({ pattern: GUID_PATTERN, description: 'A GUID' })
+
+/** A timestamp as the Flow service writes them: ISO 8601 with 7 fractional digits and `Z`. */
+export const FlowTimestamp = Type.String({ format: 'date-time', examples: ['2024-03-08T10:24:12.0147046Z'] })
+
+/** Path segments are bounded so no request can make the emulator do unbounded work. */
+export const PathSegment = Type.String({ minLength: 1, maxLength: 256 })
+
+export const ErrorEnvelope = Type.Object(
+  {
+    error: Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: false }),
+  },
+  { additionalProperties: false, description: 'The service error envelope' },
+)
+export type ErrorEnvelope = Static<typeof ErrorEnvelope>
+
+export const ApiVersionQuery = Type.Object(
+  {
+    'api-version': Type.Optional(
+      Type.String({ maxLength: 64, description: 'Service API version: 2016-11-01 or 2017-05-01' }),
+    ),
+  },
+  { additionalProperties: true },
+)
+
+/** An empty success: status line, no body, no Content-Type. */
+export const EmptyResponse = Type.Null({ description: 'Success, no body' })

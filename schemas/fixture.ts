@@ -1,0 +1,169 @@
+import { Type, type Static } from 'typebox'
+
+import { FlowTimestamp, Guid } from './common.ts'
+import { FlowState } from './flow.ts'
+import { GrantableRole, PrincipalType } from './permission.ts'
+
+/**
+ * The fixture document: the emulator's whole state in one JSON file. The demo tenant
+ * (`fixtures/demo-tenant.json`) is one; `--fixtures <file>` loads another. Every object is
+ * strict (`additionalProperties: false`) so a misspelt field is reported, not ignored.
+ */
+
+const strict = { additionalProperties: false } as const
+const Name = Type.String({ minLength: 1, maxLength: 256 })
+
+/** Directory roles the emulator knows; their template ids are in server/auth/directory-roles.ts. */
+export const DirectoryRole = Type.Enum(['GlobalAdministrator', 'PowerPlatformAdministrator', 'GlobalReader'])
+export type DirectoryRole = Static<typeof DirectoryRole>
+
+export const SigningKeyFixture = Type.Object(
+  {
+    privateKeyPem: Type.String({ minLength: 1, description: 'PKCS#8 RSA private key (TEST ONLY)' }),
+    certificatePem: Type.String({ minLength: 1, description: 'Self-signed X.509 certificate of that key' }),
+  },
+  strict,
+)
+export type SigningKeyFixture = Static<typeof SigningKeyFixture>
+
+export const UserFixture = Type.Object(
+  {
+    objectId: Guid,
+    userPrincipalName: Type.String({ minLength: 3, maxLength: 256, pattern: '^[^@\\s]+@[^@\\s]+$' }),
+    displayName: Name,
+    givenName: Type.Optional(Name),
+    surname: Type.Optional(Name),
+    mail: Type.Optional(Type.String({ maxLength: 320 })),
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+    roles: Type.Array(DirectoryRole, { uniqueItems: true }),
+  },
+  strict,
+)
+export type UserFixture = Static<typeof UserFixture>
+
+export const GroupFixture = Type.Object({ objectId: Guid, displayName: Name }, strict)
+export type GroupFixture = Static<typeof GroupFixture>
+
+export const AppFixture = Type.Object(
+  {
+    clientId: Guid,
+    displayName: Name,
+    servicePrincipalId: Guid,
+    secrets: Type.Array(Type.String({ minLength: 1, maxLength: 256 })),
+    certificates: Type.Array(
+      Type.Object(
+        { certificatePem: Type.String({ minLength: 1, description: 'X.509 certificate, PEM' }) },
+        strict,
+      ),
+    ),
+    managementApplication: Type.Boolean({
+      description: 'Registered as a Power Platform management application (may call the admin API)',
+    }),
+  },
+  strict,
+)
+export type AppFixture = Static<typeof AppFixture>
+
+export const PermissionFixture = Type.Object(
+  {
+    principalId: Guid,
+    principalType: PrincipalType,
+    roleName: GrantableRole,
+    email: Type.Optional(Type.String({ maxLength: 320 })),
+    displayName: Type.Optional(Name),
+  },
+  strict,
+)
+export type PermissionFixture = Static<typeof PermissionFixture>
+
+export const FlowRunFixture = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 128 }),
+    status: Type.Enum(['Succeeded', 'Failed', 'Running', 'Cancelled']),
+    startTime: FlowTimestamp,
+  },
+  strict,
+)
+
+export const FlowFixture = Type.Object(
+  {
+    name: Guid,
+    displayName: Name,
+    state: FlowState,
+    createdTime: FlowTimestamp,
+    lastModifiedTime: FlowTimestamp,
+    creator: Type.Object({ objectId: Guid, type: Type.Enum(['User', 'ServicePrincipal']) }, strict),
+    permissions: Type.Array(PermissionFixture),
+    runs: Type.Optional(Type.Array(FlowRunFixture)),
+  },
+  strict,
+)
+export type FlowFixture = Static<typeof FlowFixture>
+
+export const ApprovalFixture = Type.Object(
+  {
+    name: Guid,
+    userId: Guid,
+    title: Name,
+    createdTime: FlowTimestamp,
+  },
+  strict,
+)
+export type ApprovalFixture = Static<typeof ApprovalFixture>
+
+export const EnvironmentFixture = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9-]+$' }),
+    displayName: Name,
+    isDefault: Type.Boolean(),
+    location: Type.String({ minLength: 1, maxLength: 64 }),
+    createdTime: FlowTimestamp,
+    flows: Type.Array(FlowFixture),
+    approvals: Type.Array(ApprovalFixture),
+  },
+  strict,
+)
+export type EnvironmentFixture = Static<typeof EnvironmentFixture>
+
+export const UserDetailsFixture = Type.Object(
+  {
+    objectId: Guid,
+    puid: Type.String({ pattern: '^[0-9A-F]{16}$', description: '16 upper-case hex digits' }),
+    isDisallowedForInternalPlans: Type.Boolean(),
+    consentTime: FlowTimestamp,
+    serviceSettingsSelectionTime: FlowTimestamp,
+    consentBusinessAppPlatformTime: FlowTimestamp,
+  },
+  strict,
+)
+export type UserDetailsFixture = Static<typeof UserDetailsFixture>
+
+export const TenantFixture = Type.Object(
+  {
+    id: Guid,
+    name: Type.String({
+      pattern: '^[a-z][a-z0-9-]{0,62}$',
+      description: 'Short template key, e.g. contoso',
+    }),
+    domain: Type.String({ pattern: '^[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$', maxLength: 253 }),
+    displayName: Name,
+    signingKey: Type.Optional(SigningKeyFixture),
+    users: Type.Array(UserFixture),
+    groups: Type.Array(GroupFixture),
+    apps: Type.Array(AppFixture),
+    environments: Type.Array(EnvironmentFixture),
+    userDetails: Type.Array(UserDetailsFixture),
+  },
+  strict,
+)
+export type TenantFixture = Static<typeof TenantFixture>
+
+export const FixtureDocument = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    description: Type.Optional(Type.String()),
+    tenants: Type.Array(TenantFixture),
+  },
+  strict,
+)
+export type FixtureDocument = Static<typeof FixtureDocument>

@@ -1,0 +1,119 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
+import type { DestinationStream } from 'pino'
+
+import { migrate } from '../db/migrate.ts'
+import { openDatabase } from '../db/open.ts'
+import { createRepositories, type Repositories } from '../db/repositories/index.ts'
+import { seedFixtures } from '../db/seed.ts'
+import type { FixtureDocument } from '../schemas/fixture.ts'
+import { createKeyRing } from './auth/key-ring.ts'
+import { generateSigningKeyPems, sha1Thumbprint } from './auth/signing-keys.ts'
+import { createTokenIssuer } from './auth/token-issuer.ts'
+import { createTokenVerifier } from './auth/token-verifier.ts'
+import { systemClock, type Clock } from './clock.ts'
+import type { LogLevel } from './config.ts'
+import tokens from './control/tokens.ts'
+import { errors } from './errors.ts'
+import { DEMO_FIXTURES_PATH, loadFixtureFile } from './fixtures.ts'
+import flowAdminApi, { FLOW_ADMIN_PREFIX } from './flow-api/index.ts'
+import auth from './plugins/auth.ts'
+import bodyParsers from './plugins/body-parsers.ts'
+import emulatorContext from './plugins/emulator-context.ts'
+import errorHandler, { sendServiceError } from './plugins/error-handler.ts'
+import requestIds, { correlationIdOf, setRequestIdHeaders } from './plugins/request-ids.ts'
+import openapi from './plugins/swagger.ts'
+import validation from './plugins/validation.ts'
+import { cryptoRandom, type RandomSource } from './random.ts'
+
+export interface AppOptions {
+  /** SQLite file path, or `:memory:`. */
+  db: string
+  /** The fixture document, or the path of one; the demo tenant when absent. */
+  fixtures?: FixtureDocument | string
+  /** Seed the fixtures into a database that has never been seeded (default true). */
+  seed?: boolean
+  clock?: Clock
+  random?: RandomSource
+  logLevel?: LogLevel
+  /** Where log lines go (default stdout). */
+  logStream?: DestinationStream
+}
+
+/** Bodies above 1 MiB are refused with 413 before they are read in full. */
+export const BODY_LIMIT_BYTES = 1024 * 1024
+
+/**
+ * Builds the whole emulator without listening: `main` listens, tests inject. Every Fastify option
+ * lives here so tests and production run the same app.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const clock = options.clock ?? systemClock
+  const random = options.random ?? cryptoRandom
+  const db = openDatabase(options.db)
+  let repos: Repositories
+  try {
+    migrate(db)
+    repos = createRepositories(db)
+    if ((options.seed ?? true) && repos.meta.get('seeded_at') === undefined)
+      seed(repos, options.fixtures, clock)
+  } catch (error) {
+    db.close()
+    throw error
+  }
+  const keys = createKeyRing(repos.tenants)
+
+  const app = Fastify({
+    logger: {
+      level: options.logLevel ?? 'info',
+      ...(options.logStream ? { stream: options.logStream } : {}),
+      redact: [
+        'req.headers.authorization',
+        '*.password',
+        '*.client_secret',
+        '*.client_assertion',
+        '*.access_token',
+      ],
+    },
+    genReqId: () => random.uuid(),
+    childLoggerFactory: (logger, bindings, childOptions, rawReq) =>
+      logger.child({ ...bindings, correlationId: correlationIdOf(rawReq, random) }, childOptions),
+    // One line per request is written by the request-ids plugin, with both ids and the caller.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: 1024 },
+    // A URL Fastify cannot decode never reaches a hook: answer it here, in the service's envelope.
+    frameworkErrors: (error, request, reply) => {
+      setRequestIdHeaders(request, reply, random)
+      return sendServiceError(reply, errors.invalidRequestContent(error.message))
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  await app.register(emulatorContext, {
+    repos,
+    keys,
+    issuer: createTokenIssuer({ keys, clock, random }),
+    verifier: createTokenVerifier({ keys, clock }),
+    clock,
+    random,
+    database: options.db === ':memory:' ? 'memory' : 'file',
+  })
+  await app.register(auth)
+  await app.register(requestIds, { random })
+  await app.register(errorHandler)
+  await app.register(bodyParsers)
+  await app.register(validation)
+  await app.register(openapi)
+  await app.register(flowAdminApi, { prefix: FLOW_ADMIN_PREFIX })
+  await app.register(tokens)
+  return app
+}
+
+function seed(repos: Repositories, fixtures: FixtureDocument | string | undefined, clock: Clock): void {
+  const doc = typeof fixtures === 'object' ? fixtures : loadFixtureFile(fixtures ?? DEMO_FIXTURES_PATH)
+  seedFixtures(repos, doc, {
+    generateSigningKey: (tenant) => generateSigningKeyPems(tenant.displayName, clock.now()),
+    kidOf: sha1Thumbprint,
+  })
+  repos.meta.set('seeded_at', clock.now().toISOString())
+}

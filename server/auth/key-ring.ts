@@ -1,0 +1,34 @@
+import type { TenantsRepository } from '../../db/repositories/tenants.ts'
+import { loadSigningKey, type SigningKey } from './signing-keys.ts'
+
+/**
+ * The tenants' signing keys, parsed once and kept in memory: minting and verifying a token never
+ * parses a PEM or touches the database.
+ */
+export function createKeyRing(tenants: TenantsRepository) {
+  const byKid = new Map<string, SigningKey>()
+  const byTenant = new Map<string, SigningKey>()
+
+  function reload(): void {
+    byKid.clear()
+    byTenant.clear()
+    for (const row of tenants.signingKeys()) {
+      const key = loadSigningKey(row.tenant_id, {
+        privateKeyPem: row.private_key_pem,
+        certificatePem: row.certificate_pem,
+      })
+      byKid.set(key.kid, key)
+      byTenant.set(row.tenant_id.toLowerCase(), key)
+    }
+  }
+  reload()
+
+  return {
+    byKid: (kid: string) => byKid.get(kid),
+    forTenant: (tenantId: string) => byTenant.get(tenantId.toLowerCase()),
+    all: () => [...byTenant.values()],
+    /** Re-reads the keys after the tenant set changed (seeding, import). */
+    reload,
+  }
+}
+export type KeyRing = ReturnType<typeof createKeyRing>

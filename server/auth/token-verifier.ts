@@ -1,0 +1,99 @@
+import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose'
+
+import type { Clock } from '../clock.ts'
+import { errors } from '../errors.ts'
+import { FLOW_API_AUDIENCES, v1Issuer, v2Issuer } from './audiences.ts'
+import type { KeyRing } from './key-ring.ts'
+
+/** Who is calling, from a verified token. */
+export interface Caller {
+  tenantId: string
+  /** The user's object id, or the service principal's for an app-only token. */
+  objectId: string
+  kind: 'user' | 'app'
+  /** The client application (`appid`). */
+  clientId: string
+  claims: JWTPayload
+}
+
+/** Microsoft's middleware tolerates five minutes of clock skew (entra.md §7.2). */
+export const CLOCK_SKEW_SECONDS = 300
+
+const BEARER = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]+)[ \t]*$/i
+
+/**
+ * Verifies bearer tokens the way the Flow API does: RS256 only, a `kid` of a known tenant key,
+ * lifetime with skew, the tenant's issuer and one of the accepted audiences (issue 2 §3,
+ * entra.md §7). Every failure is a catalog 401; nothing here trusts an unverified claim.
+ */
+export function createTokenVerifier(deps: { keys: KeyRing; clock: Clock; audiences?: readonly string[] }) {
+  const audiences = deps.audiences ?? FLOW_API_AUDIENCES
+
+  return async function verify(authorization: string | undefined): Promise<Caller> {
+    if (authorization === undefined || authorization.trim() === '') throw errors.missingAuthorization()
+    const token = BEARER.exec(authorization)?.[1]
+    if (!token) throw errors.invalidAuthorizationScheme()
+
+    let header: ReturnType<typeof decodeProtectedHeader>
+    try {
+      header = decodeProtectedHeader(token)
+    } catch {
+      throw errors.invalidToken('The token is malformed.')
+    }
+    if (header.alg !== 'RS256') throw errors.invalidToken('The token must be signed with RS256.')
+    if (typeof header.kid !== 'string') throw errors.invalidToken('The token has no key id (kid).')
+    const key = deps.keys.byKid(header.kid)
+    if (!key) throw errors.invalidToken('The signing key is not known.')
+
+    const now = deps.clock.now()
+    let payload: JWTPayload
+    try {
+      ;({ payload } = await jwtVerify(token, key.publicKey, {
+        algorithms: ['RS256'],
+        clockTolerance: CLOCK_SKEW_SECONDS,
+        currentDate: now,
+      }))
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) {
+        throw errors.expiredToken(new Date(Number(error.payload.exp) * 1000), now)
+      }
+      if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'nbf') {
+        throw errors.invalidToken('The token is not yet valid.')
+      }
+      if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
+        throw errors.invalidToken('The token signature is invalid.')
+      }
+      throw errors.invalidToken('The token is malformed.')
+    }
+
+    const audience = payload.aud
+    if (typeof audience !== 'string' || !audiences.includes(audience)) {
+      throw errors.wrongAudience(
+        Array.isArray(audience) ? audience.join(',') : String(audience ?? ''),
+        audiences,
+      )
+    }
+    const tenantId = typeof payload['tid'] === 'string' ? payload['tid'].toLowerCase() : ''
+    const issuer = String(payload.iss ?? '')
+    // The key must belong to the tenant the token claims, and the issuer must be that tenant's.
+    if (tenantId !== key.tenantId || (issuer !== v1Issuer(tenantId) && issuer !== v2Issuer(tenantId))) {
+      throw errors.wrongTenant(issuer)
+    }
+    const objectId = payload['oid']
+    const clientId = payload['appid'] ?? payload['azp']
+    if (typeof objectId !== 'string' || typeof clientId !== 'string') {
+      throw errors.invalidToken('The token has no oid or appid claim.')
+    }
+    // entra.md §4.4: `idtyp` when present, otherwise `scp` marks a delegated token.
+    const idtyp = payload['idtyp']
+    const kind = idtyp === 'app' || (idtyp === undefined && payload['scp'] === undefined) ? 'app' : 'user'
+    return {
+      tenantId,
+      objectId: objectId.toLowerCase(),
+      kind,
+      clientId: clientId.toLowerCase(),
+      claims: payload,
+    }
+  }
+}
+export type TokenVerifier = ReturnType<typeof createTokenVerifier>

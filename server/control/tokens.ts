@@ -1,0 +1,76 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+
+import type { Repositories } from '../../db/repositories/index.ts'
+import type { TenantRow } from '../../db/repositories/tenants.ts'
+import { ErrorEnvelope } from '../../schemas/common.ts'
+import { MintTokenRequest, MintTokenResponse } from '../../schemas/token.ts'
+import { FLOW_SERVICE_AUDIENCE } from '../auth/audiences.ts'
+import { AZURE_POWERSHELL_CLIENT_ID } from '../auth/token-issuer.ts'
+import { errors } from '../errors.ts'
+import { requireLoopback } from './loopback.ts'
+
+/**
+ * POST /_emulator/tokens: a signed access token for a tenant user or app, without a sign-in.
+ * The token is exactly what the emulator's Entra ID issues, so the API treats both alike.
+ */
+const tokens: FastifyPluginAsyncTypebox = async (app) => {
+  const { repos, issuer } = app.emulator
+  app.addHook('onRequest', requireLoopback)
+
+  app.post(
+    '/_emulator/tokens',
+    {
+      schema: {
+        operationId: 'Emulator-MintToken',
+        summary: 'Mint an access token (loopback only)',
+        description:
+          'Body `{"tenant","user"}` for a delegated token, `{"tenant","clientId"}` for an app-only token. The token is signed with the tenant key, v1-shaped, audience https://service.flow.microsoft.com/ unless `audience` says otherwise.',
+        tags: ['Emulator'],
+        body: MintTokenRequest,
+        response: { 200: MintTokenResponse, 400: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope },
+      },
+    },
+    async (request) => {
+      const body = request.body
+      if (body.user === undefined && body.clientId === undefined) {
+        throw errors.invalidRequestContent("body must have the property 'user' or 'clientId'")
+      }
+      const tenant = resolveTenant(repos, body.tenant, body.user)
+      const common = {
+        tenantId: tenant.id,
+        audience: body.audience ?? FLOW_SERVICE_AUDIENCE,
+        lifetimeSeconds: body.expiresInSeconds ?? 3600,
+        ...(body.claims ? { extraClaims: body.claims } : {}),
+      }
+      let minted
+      if (body.user !== undefined) {
+        const user =
+          repos.directory.findUserByUpn(tenant.id, body.user) ??
+          repos.directory.findUser(tenant.id, body.user)
+        if (!user) throw errors.principalNotFound(tenant.id, body.user)
+        minted = await issuer.forUser({
+          ...common,
+          user,
+          clientId: body.clientId?.toLowerCase() ?? AZURE_POWERSHELL_CLIENT_ID,
+        })
+      } else {
+        const clientId = body.clientId ?? ''
+        const app = repos.directory.findApp(tenant.id, clientId)
+        if (!app) throw errors.principalNotFound(tenant.id, clientId)
+        minted = await issuer.forApp({ ...common, app })
+      }
+      return { access_token: minted.accessToken, token_type: 'Bearer' as const, expires_in: minted.expiresIn }
+    },
+  )
+}
+
+export default tokens
+
+/** The tenant named in the request, or, for a UPN, the tenant of its domain. */
+function resolveTenant(repos: Repositories, tenant: string | undefined, user: string | undefined): TenantRow {
+  const name = tenant ?? user?.split('@')[1]
+  if (name === undefined) throw errors.invalidRequestContent("body must have the property 'tenant'")
+  const row = repos.tenants.resolve(name)
+  if (!row) throw errors.tenantNotFound(name)
+  return row
+}

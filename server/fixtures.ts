@@ -1,0 +1,124 @@
+import { X509Certificate } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+import { Compile } from 'typebox/compile'
+
+import { FixtureDocument } from '../schemas/fixture.ts'
+
+/** The demo tenant shipped with the emulator, loaded when no `--fixtures` is given. */
+export const DEMO_FIXTURES_PATH = fileURLToPath(new URL('../fixtures/demo-tenant.json', import.meta.url))
+
+export class FixtureError extends Error {
+  override name = 'FixtureError'
+}
+
+const checker = Compile(FixtureDocument)
+
+/** Reads and validates a fixture file; every problem names the file, the JSON path and what is wrong. */
+export function loadFixtureFile(path: string): FixtureDocument {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    throw new FixtureError(
+      `Fixture file '${path}': cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    )
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (error) {
+    throw new FixtureError(`Fixture file '${path}': not valid JSON (${(error as Error).message})`)
+  }
+  return validateFixtureDocument(parsed, `Fixture file '${path}'`)
+}
+
+/** Validates a fixture document from any source (file, or later a control-plane request). */
+export function validateFixtureDocument(value: unknown, source: string): FixtureDocument {
+  if (!checker.Check(value)) {
+    const problems = [...checker.Errors(value)]
+      // TypeBox reports an `additionalProperties` failure twice; the per-property one names the field.
+      .filter((e) => e.keyword !== 'additionalProperties')
+      .slice(0, 5)
+      .map((e) => `${e.instancePath || '/'}: ${e.message}`)
+    throw new FixtureError(`${source}: ${problems.join('; ')}`)
+  }
+  const problems = semanticProblems(value)
+  if (problems.length > 0) throw new FixtureError(`${source}: ${problems.slice(0, 5).join('; ')}`)
+  return value
+}
+
+/** Rules a JSON schema cannot say: uniqueness across the document and references between objects. */
+function semanticProblems(doc: FixtureDocument): string[] {
+  const problems: string[] = []
+  const seen = new Map<string, string>()
+  const unique = (kind: string, value: string, path: string) => {
+    const key = `${kind}:${value.toLowerCase()}`
+    const first = seen.get(key)
+    if (first) problems.push(`${path}: duplicate ${kind} '${value}' (first at ${first})`)
+    else seen.set(key, path)
+  }
+  doc.tenants.forEach((tenant, t) => {
+    const at = `/tenants/${t}`
+    unique('tenant id', tenant.id, `${at}/id`)
+    unique('tenant name', tenant.name, `${at}/name`)
+    unique('domain', tenant.domain, `${at}/domain`)
+    tenant.users.forEach((u, i) => {
+      unique('object id', u.objectId, `${at}/users/${i}/objectId`)
+      unique('user principal name', u.userPrincipalName, `${at}/users/${i}/userPrincipalName`)
+    })
+    tenant.groups.forEach((g, i) => unique('object id', g.objectId, `${at}/groups/${i}/objectId`))
+    tenant.apps.forEach((a, i) => {
+      unique(`client id in tenant ${tenant.id}`, a.clientId, `${at}/apps/${i}/clientId`)
+      unique('object id', a.servicePrincipalId, `${at}/apps/${i}/servicePrincipalId`)
+      a.certificates.forEach((c, j) => {
+        if (!isCertificate(c.certificatePem))
+          problems.push(`${at}/apps/${i}/certificates/${j}: not a PEM X.509 certificate`)
+      })
+    })
+    const defaults = tenant.environments.filter((e) => e.isDefault)
+    if (defaults.length !== 1)
+      problems.push(`${at}/environments: exactly one environment must be the default`)
+    tenant.environments.forEach((env, e) => {
+      const envAt = `${at}/environments/${e}`
+      unique('environment name', env.name, `${envAt}/name`)
+      if (env.isDefault && env.name.toLowerCase() !== `default-${tenant.id}`.toLowerCase()) {
+        problems.push(`${envAt}/name: the default environment must be named 'Default-${tenant.id}'`)
+      }
+      env.flows.forEach((flow, f) => {
+        const flowAt = `${envAt}/flows/${f}`
+        unique(`flow name in ${env.name}`, flow.name, `${flowAt}/name`)
+        const principals = new Set<string>([flow.creator.objectId.toLowerCase()])
+        flow.permissions.forEach((p, i) => {
+          const id = p.principalId.toLowerCase()
+          if (principals.has(id)) {
+            problems.push(
+              `${flowAt}/permissions/${i}/principalId: '${p.principalId}' is listed twice (the creator is the Owner)`,
+            )
+          }
+          principals.add(id)
+        })
+        flow.runs?.forEach((run, i) =>
+          unique(`run name of flow ${flow.name}`, run.name, `${flowAt}/runs/${i}/name`),
+        )
+      })
+      env.approvals.forEach((a, i) =>
+        unique(`approval name in ${env.name}`, a.name, `${envAt}/approvals/${i}/name`),
+      )
+    })
+    tenant.userDetails.forEach((d, i) =>
+      unique(`user details of tenant ${tenant.id}`, d.objectId, `${at}/userDetails/${i}/objectId`),
+    )
+  })
+  return problems
+}
+
+function isCertificate(pem: string): boolean {
+  try {
+    new X509Certificate(pem)
+    return true
+  } catch {
+    return false
+  }
+}

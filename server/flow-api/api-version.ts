@@ -1,0 +1,28 @@
+import type { FastifyRequest } from 'fastify'
+
+import { errors, SUPPORTED_API_VERSIONS } from '../errors.ts'
+
+/** How a route treats `api-version`: required (ARM style) or optional (the approvals route, which PowerShell calls without one). */
+export type ApiVersionRule = 'required' | 'optional'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    apiVersion?: ApiVersionRule
+  }
+}
+
+/**
+ * onRequest hook: checks `api-version` against the route's rule.
+ * EMULATOR: inferred from ARM (flow-admin-api.md §3): the Flow RP's own answer is not captured.
+ */
+export async function checkApiVersion(request: FastifyRequest): Promise<void> {
+  const rule = request.routeOptions.config.apiVersion ?? 'required'
+  const value = (request.query as Record<string, unknown>)['api-version']
+  if (value === undefined || value === '') {
+    if (rule === 'required') throw errors.missingApiVersion()
+    return
+  }
+  if (typeof value !== 'string' || !(SUPPORTED_API_VERSIONS as readonly string[]).includes(value)) {
+    throw errors.invalidApiVersion(String(value))
+  }
+}

@@ -1,0 +1,44 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+
+import { ApiVersionQuery } from '../../schemas/common.ts'
+import { callerOf } from '../plugins/auth.ts'
+import { resolveEnvironment } from './environment-access.ts'
+import {
+  EnvironmentUserParams,
+  errorResponses,
+  noContent,
+  SECURITY,
+  TAGS,
+  sendEmpty,
+} from './route-schemas.ts'
+
+/** Flow approvals of a user in an environment (flow-admin-api.md §1.2, Remove-AdminFlowApprovals). */
+const approvals: FastifyPluginAsyncTypebox = async (app) => {
+  const { repos } = app.emulator
+
+  app.delete(
+    '/environments/:environment/users/:userId/approvals',
+    {
+      // PowerShell's Remove-AdminFlowApprovals sends no api-version at all (flow-admin-api.md §1.2).
+      config: { apiVersion: 'optional' },
+      schema: {
+        operationId: 'Remove-AdminFlowApproval',
+        summary: 'Remove Flow Approval',
+        description: "Deletes the user's approval records in the environment; 200 also when there are none.",
+        tags: TAGS,
+        security: SECURITY,
+        params: EnvironmentUserParams,
+        querystring: ApiVersionQuery,
+        response: { 200: noContent('The approvals were removed'), ...errorResponses() },
+      },
+    },
+    async (request, reply) => {
+      const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
+      const removed = repos.approvals.removeForUser(env.name, request.params.userId)
+      request.log.debug({ removed }, 'approvals removed')
+      sendEmpty(reply)
+    },
+  )
+}
+
+export default approvals

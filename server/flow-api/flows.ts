@@ -1,0 +1,157 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+
+import { ApiVersionQuery } from '../../schemas/common.ts'
+import { Flow, FlowList, FlowListQuery, type FlowState } from '../../schemas/flow.ts'
+import { callerOf } from '../plugins/auth.ts'
+import { toFlowTimestamp } from '../clock.ts'
+import { errors } from '../errors.ts'
+import { requireFlow, resolveEnvironment } from './environment-access.ts'
+import {
+  EnvironmentParams,
+  errorResponses,
+  FlowParams,
+  noContent,
+  SECURITY,
+  TAGS,
+  sendEmpty,
+} from './route-schemas.ts'
+import { toFlow } from './views.ts'
+
+const DEFAULT_PAGE_SIZE = 50
+
+/** Flows: list, get, enable, disable and remove (flow-admin-api.md §1.1, §4). */
+const flows: FastifyPluginAsyncTypebox = async (app) => {
+  const { repos, clock } = app.emulator
+
+  const listSchema = (operationId: string, summary: string) => ({
+    operationId,
+    summary,
+    tags: TAGS,
+    security: SECURITY,
+    params: EnvironmentParams,
+    querystring: FlowListQuery,
+    response: { 200: FlowList, ...errorResponses() },
+  })
+
+  for (const [path, operationId, summary] of [
+    ['/environments/:environment/flows', 'List-AdminFlows', 'List the flows of an environment as admin'],
+    [
+      '/environments/:environment/v2/flows',
+      'List-AdminFlowsV2',
+      'List the flows of an environment as admin (V2)',
+    ],
+  ] as const) {
+    app.get(path, { schema: listSchema(operationId, summary) }, async (request) => {
+      const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
+      const top = request.query.$top ?? DEFAULT_PAGE_SIZE
+      const after = decodeSkipToken(request.query.$skiptoken)
+      // One row more than the page tells whether a next page exists without counting.
+      const rows = repos.flows.page(env.name, after, top + 1)
+      const page = rows.slice(0, top)
+      const last = page.at(-1)
+      const nextLink =
+        rows.length > top && last
+          ? nextPageUrl(request.protocol, request.host, request.url, top, encodeSkipToken(last.name))
+          : undefined
+      return { value: page.map((row) => toFlow(row, env)), ...(nextLink ? { nextLink } : {}) }
+    })
+  }
+
+  app.get(
+    '/environments/:environment/flows/:flow',
+    {
+      schema: {
+        operationId: 'Get-AdminFlow',
+        summary: 'Get a flow as admin',
+        tags: TAGS,
+        security: SECURITY,
+        params: FlowParams,
+        querystring: ApiVersionQuery,
+        response: { 200: Flow, ...errorResponses(404) },
+      },
+    },
+    async (request) => {
+      const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
+      return toFlow(requireFlow(repos, env, request.params.flow), env)
+    },
+  )
+
+  const setState = (operationId: string, summary: string, action: 'start' | 'stop', state: FlowState) =>
+    app.post(
+      `/environments/:environment/flows/:flow/${action}`,
+      {
+        schema: {
+          operationId,
+          summary,
+          tags: TAGS,
+          security: SECURITY,
+          params: FlowParams,
+          querystring: ApiVersionQuery,
+          // Clients send nothing, an empty body, or `{}`; any JSON object is accepted and ignored.
+          // (Fastify validates a missing body as null.)
+          body: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
+          response: { 200: noContent('The flow is now ' + state), ...errorResponses(404) },
+        },
+      },
+      async (request, reply) => {
+        const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
+        const flow = requireFlow(repos, env, request.params.flow)
+        repos.flows.setState(env.name, flow.name, state, toFlowTimestamp(clock.now()))
+        sendEmpty(reply)
+      },
+    )
+  setState('Enable-AdminFlow', 'Enable (start) a flow as admin', 'start', 'Started')
+  setState('Disable-AdminFlow', 'Disable (stop) a flow as admin', 'stop', 'Stopped')
+
+  app.delete(
+    '/environments/:environment/flows/:flow',
+    {
+      schema: {
+        operationId: 'Remove-AdminFlow',
+        summary: 'Remove a flow as admin',
+        description:
+          'Removes the flow with its permissions and run data. A flow that does not exist answers 204 with no body, as the real service does (clients rely on it).',
+        tags: TAGS,
+        security: SECURITY,
+        params: FlowParams,
+        querystring: ApiVersionQuery,
+        response: {
+          200: noContent('The flow was removed'),
+          204: noContent('There was no such flow'),
+          ...errorResponses(),
+        },
+      },
+    },
+    async (request, reply) => {
+      const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
+      const removed = repos.flows.remove(env.name, request.params.flow)
+      sendEmpty(reply, removed ? 200 : 204)
+    },
+  )
+}
+
+export default flows
+
+function encodeSkipToken(lastName: string): string {
+  return Buffer.from(lastName, 'utf8').toString('base64url')
+}
+
+function decodeSkipToken(token: string | undefined): string {
+  if (token === undefined) return ''
+  const decoded = Buffer.from(token, 'base64url').toString('utf8')
+  if (decoded === '' || Buffer.from(decoded, 'utf8').toString('base64url') !== token) {
+    throw errors.invalidRequestContent(
+      `querystring.$skiptoken '${token}' is not a continuation token of this service`,
+    )
+  }
+  return decoded
+}
+
+/** The next page's absolute URL: the same request with `$top` and `$skiptoken` set (PowerShell follows `nextLink`). */
+function nextPageUrl(protocol: string, host: string, url: string, top: number, skipToken: string): string {
+  const next = new URL(url, `${protocol}://${host}`)
+  next.searchParams.set('$top', String(top))
+  next.searchParams.set('$skiptoken', skipToken)
+  return next.toString()
+}

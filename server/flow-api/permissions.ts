@@ -1,0 +1,63 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+
+import { ApiVersionQuery } from '../../schemas/common.ts'
+import { ModifyPermissionsBody, PermissionList } from '../../schemas/permission.ts'
+import { callerOf } from '../plugins/auth.ts'
+import { requireFlow, resolveEnvironment } from './environment-access.ts'
+import { modifyPermissions } from './modify-permissions.ts'
+import { errorResponses, FlowParams, noContent, SECURITY, TAGS, sendEmpty } from './route-schemas.ts'
+import { toPermission } from './views.ts'
+
+/** A flow's owner roles: read and edit (flow-admin-api.md §2.1, §4). */
+const permissions: FastifyPluginAsyncTypebox = async (app) => {
+  const { repos } = app.emulator
+
+  app.get(
+    '/environments/:environment/flows/:flow/permissions',
+    {
+      schema: {
+        operationId: 'Get-AdminFlowOwnerRole',
+        summary: 'Get Flow Owner Role as Admin',
+        description: 'Every entry in one response, Owner first. Service principals are never listed.',
+        tags: TAGS,
+        security: SECURITY,
+        params: FlowParams,
+        querystring: ApiVersionQuery,
+        response: { 200: PermissionList, ...errorResponses(404) },
+      },
+    },
+    async (request) => {
+      const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
+      const flow = requireFlow(repos, env, request.params.flow)
+      return {
+        value: repos.permissions.listVisible(env.name, flow.name).map((row) => toPermission(row, env)),
+      }
+    },
+  )
+
+  app.post(
+    '/environments/:environment/flows/:flow/modifyPermissions',
+    {
+      schema: {
+        operationId: 'Edit-AdminFlowOwnerRole',
+        summary: 'Edit Flow Owner Role as Admin',
+        description:
+          '`put` upserts roles (CanView, CanViewWithShare, CanEdit); `delete` takes a principal id or a permission id. All or nothing.',
+        tags: TAGS,
+        security: SECURITY,
+        params: FlowParams,
+        querystring: ApiVersionQuery,
+        body: ModifyPermissionsBody,
+        response: { 200: noContent('The permissions were changed'), ...errorResponses(404) },
+      },
+    },
+    async (request, reply) => {
+      const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
+      const flow = requireFlow(repos, env, request.params.flow)
+      modifyPermissions(repos, env, flow, request.body)
+      sendEmpty(reply)
+    },
+  )
+}
+
+export default permissions

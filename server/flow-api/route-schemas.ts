@@ -1,0 +1,42 @@
+import { Type } from 'typebox'
+
+import { ErrorEnvelope, PathSegment } from '../../schemas/common.ts'
+
+/** Path parameters shared by the flow routes (names as in the connector's swagger). */
+export const EnvironmentParams = Type.Object({ environment: PathSegment })
+export const FlowParams = Type.Object({ environment: PathSegment, flow: PathSegment })
+export const UserParams = Type.Object({ userId: PathSegment })
+export const EnvironmentUserParams = Type.Object({ environment: PathSegment, userId: PathSegment })
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Bad request: invalid api-version or request content (InvalidRequestContent, MissingApiVersionParameter, ...)',
+  401: 'Missing or invalid bearer token (AuthenticationFailed, ExpiredAuthenticationToken, ...)',
+  403: 'Not an admin, or no access to the environment (AuthorizationFailed, EnvironmentAccessDenied)',
+  404: 'Not found (FlowNotFound, MissingUserDetails)',
+  413: 'Request body larger than 1 MiB',
+  415: 'Unsupported content type',
+}
+
+/** The error responses every Flow admin route can give, all in the service's envelope. */
+export function errorResponses(...statuses: number[]) {
+  return Object.fromEntries(
+    [400, 401, 403, 413, 415, ...statuses].map((status) => [
+      status,
+      { ...ErrorEnvelope, description: ERROR_DESCRIPTIONS[status] ?? 'Error' },
+    ]),
+  )
+}
+
+/** A success with no body: no Content-Type and `Content-Length: 0`. */
+export const noContent = (description: string) => Type.Null({ description })
+
+export const TAGS = ['Flow admin API']
+export const SECURITY = [{ bearer: [] }]
+
+/** Ends a request with an empty success: no serialization, so no Content-Type and `Content-Length: 0`. */
+export function sendEmpty(
+  reply: { code(status: number): { send(payload?: unknown): unknown } },
+  status = 200,
+): unknown {
+  return reply.code(status).send()
+}

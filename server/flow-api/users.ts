@@ -1,0 +1,65 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+
+import { ApiVersionQuery } from '../../schemas/common.ts'
+import { UserDetails } from '../../schemas/user-details.ts'
+import { requireUserCaller } from '../auth/authorize.ts'
+import { callerOf } from '../plugins/auth.ts'
+import { errors } from '../errors.ts'
+import { errorResponses, noContent, SECURITY, TAGS, UserParams, sendEmpty } from './route-schemas.ts'
+import { toUserDetails } from './views.ts'
+
+/** Flow user details (flow-admin-api.md §2.4): read and remove, users only, scoped to the caller's tenant. */
+const users: FastifyPluginAsyncTypebox = async (app) => {
+  const { repos } = app.emulator
+  const schema = {
+    tags: TAGS,
+    security: SECURITY,
+    params: UserParams,
+    querystring: ApiVersionQuery,
+  }
+
+  app.get(
+    '/users/:userId',
+    {
+      schema: {
+        ...schema,
+        operationId: 'Get-AdminFlowUserDetails',
+        summary: 'Get Flow User Details',
+        response: { 200: UserDetails, ...errorResponses(404) },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request)
+      requireUserCaller(caller)
+      const details = repos.userDetails.find(caller.tenantId, request.params.userId)
+      if (!details) throw errors.missingUserDetails(caller.tenantId, request.params.userId)
+      return toUserDetails(details)
+    },
+  )
+
+  app.delete(
+    '/users/:userId',
+    {
+      schema: {
+        ...schema,
+        operationId: 'Remove-AdminFlowUserDetails',
+        summary: 'Remove Flow User Details',
+        description: 'Refused with 400 while the user is still the Owner of any flow in the tenant.',
+        response: { 200: noContent('The user details were removed'), ...errorResponses(404) },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request)
+      requireUserCaller(caller)
+      const { userId } = request.params
+      if (!repos.userDetails.find(caller.tenantId, userId))
+        throw errors.missingUserDetails(caller.tenantId, userId)
+      const owned = repos.permissions.countOwnedFlows(caller.tenantId, userId)
+      if (owned > 0) throw errors.userStillOwnsFlows(userId, owned)
+      repos.userDetails.remove(caller.tenantId, userId)
+      sendEmpty(reply)
+    },
+  )
+}
+
+export default users

@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+
+import type { Repositories } from '../../db/repositories/index.ts'
+import type { KeyRing } from '../auth/key-ring.ts'
+import type { TokenIssuer } from '../auth/token-issuer.ts'
+import type { TokenVerifier } from '../auth/token-verifier.ts'
+import type { Clock } from '../clock.ts'
+import type { RandomSource } from '../random.ts'
+
+/** What route handlers and hooks use: the database, the keys, the token machinery, the clock. */
+export interface EmulatorContext {
+  repos: Repositories
+  keys: KeyRing
+  issuer: TokenIssuer
+  verifier: TokenVerifier
+  clock: Clock
+  random: RandomSource
+  /** `memory` or `file`, for health checks and logs. */
+  database: 'memory' | 'file'
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    emulator: EmulatorContext
+  }
+}
+
+async function emulatorContext(app: FastifyInstance, context: EmulatorContext) {
+  app.decorate('emulator', context)
+  // Closing the app closes the database, so a test or a SIGTERM leaves no open handle or WAL behind.
+  app.addHook('onClose', () => {
+    context.repos.db.close()
+  })
+}
+
+export default fp(emulatorContext, { name: 'emulator-context', fastify: '5.x' })

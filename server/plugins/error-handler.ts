@@ -1,0 +1,89 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+
+import { GUID_PATTERN } from '../../schemas/common.ts'
+import { errors, ServiceError } from '../errors.ts'
+
+/**
+ * The one error handler: every error leaves as the service's envelope `{"error":{"code","message"}}`
+ * with its catalog status. Anything unexpected is a 500 whose details are logged, never sent.
+ */
+
+interface AjvError {
+  instancePath: string
+  keyword: string
+  message?: string
+  params: Record<string, unknown>
+}
+
+/** `body.put[0].properties.roleName must be one of: CanView, CanEdit` from an ajv error. */
+export function describeValidationError(context: string | undefined, error: AjvError): string {
+  const path = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : `${acc}.${p}`), context ?? 'request')
+  const params = error.params
+  switch (error.keyword) {
+    case 'required':
+      return `${path} must have the property '${String(params['missingProperty'])}'`
+    case 'additionalProperties':
+      return `${path} has an unknown property '${String(params['additionalProperty'])}'`
+    case 'pattern':
+      return params['pattern'] === GUID_PATTERN ? `${path} must be a GUID` : `${path} ${error.message ?? 'is invalid'}`
+    case 'enum':
+      return `${path} must be one of: ${(params['allowedValues'] as unknown[]).map(String).join(', ')}`
+    default:
+      return `${path} ${error.message ?? 'is invalid'}`
+  }
+}
+
+/** Maps Fastify's own errors (body parsing, size, media type, validation) onto the catalog. */
+export function toServiceError(error: FastifyError, request: FastifyRequest): ServiceError | undefined {
+  if (error instanceof ServiceError) return error
+  if (error.validation) {
+    const first = error.validation[0] as AjvError | undefined
+    return errors.invalidRequestContent(
+      first ? describeValidationError(error.validationContext, first) : error.message,
+    )
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return errors.requestTooLarge(request.routeOptions.bodyLimit)
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return errors.unsupportedMediaType(request.headers['content-type'] ?? '')
+  }
+  // Body parse failures (malformed JSON, forbidden __proto__ keys, bad content-length) are 400s.
+  if (error.statusCode === 400 || error instanceof SyntaxError) {
+    return errors.invalidRequestContent(error.message)
+  }
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return new ServiceError(error.statusCode, 'BadRequest', error.message)
+  }
+  return undefined
+}
+
+export function sendServiceError(reply: FastifyReply, error: ServiceError): FastifyReply {
+  return reply
+    .code(error.statusCode)
+    .headers(error.headers)
+    .type('application/json; charset=utf-8')
+    .send({ error: { code: error.code, message: error.message } })
+}
+
+async function errorHandler(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const known = toServiceError(error, request)
+    if (known) {
+      if (known.statusCode >= 500) request.log.error({ err: error }, 'request failed')
+      return sendServiceError(reply, known)
+    }
+    request.log.error({ err: error }, 'unhandled error')
+    return sendServiceError(reply, errors.internal())
+  })
+  app.setNotFoundHandler((request, reply) =>
+    sendServiceError(reply, errors.routeNotFound(request.method, request.url.split('?')[0] ?? '')),
+  )
+}
+
+export default fp(errorHandler, { name: 'error-handler', fastify: '5.x' })

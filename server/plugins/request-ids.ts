@@ -1,0 +1,59 @@
+import type { IncomingMessage } from 'node:http'
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+
+import { GUID_PATTERN } from '../../schemas/common.ts'
+import type { RandomSource } from '../random.ts'
+
+/**
+ * ARM-style request ids (flow-admin-api.md §4): every response carries `x-ms-request-id` (new for
+ * each request) and `x-ms-correlation-request-id` (the client's when it sent a valid GUID, else
+ * new). Both are in the request's log line.
+ */
+
+const GUID = new RegExp(GUID_PATTERN)
+const correlationIds = new WeakMap<IncomingMessage, string>()
+
+/** The correlation id of a raw request, decided once: only a well-formed GUID from the client is trusted. */
+export function correlationIdOf(raw: IncomingMessage, random: RandomSource): string {
+  let id = correlationIds.get(raw)
+  if (id === undefined) {
+    const sent = raw.headers['x-ms-correlation-request-id']
+    id = typeof sent === 'string' && GUID.test(sent) ? sent.toLowerCase() : random.uuid()
+    correlationIds.set(raw, id)
+  }
+  return id
+}
+
+/** Sets both id headers; also used where Fastify answers before any hook runs (bad URLs). */
+export function setRequestIdHeaders(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  random: RandomSource,
+): void {
+  reply.header('x-ms-request-id', request.id)
+  reply.header('x-ms-correlation-request-id', correlationIdOf(request.raw, random))
+}
+
+async function requestIds(app: FastifyInstance, options: { random: RandomSource }) {
+  app.addHook('onRequest', async (request, reply) => {
+    setRequestIdHeaders(request, reply, options.random)
+  })
+  // One log line per request, with both ids (reqId and correlationId are bound by the child logger).
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        statusCode: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 100) / 100,
+        tenantId: request.caller?.tenantId,
+        principalId: request.caller?.objectId,
+      },
+      'request completed',
+    )
+  })
+}
+
+export default fp(requestIds, { name: 'request-ids', fastify: '5.x', dependencies: ['auth'] })
