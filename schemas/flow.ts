@@ -33,7 +33,7 @@ export const Flow = Type.Object(
       installationStatus: Type.String(),
     }),
   },
-  {},
+  { description: 'A flow' },
 )
 export type Flow = Static<typeof Flow>
 
@@ -44,7 +44,7 @@ export const FlowList = Type.Object(
       Type.String({ description: 'Absolute URL of the next page; absent on the last page' }),
     ),
   },
-  {},
+  { description: 'A page of flows' },
 )
 
 export const FlowListQuery = Type.Object(

@@ -22,11 +22,14 @@ export const Permission = Type.Object(
       principal: Type.Object({ id: Type.String(), type: Type.String() }),
     }),
   },
-  {},
+  { description: 'A permission (owner role) of a flow' },
 )
 export type Permission = Static<typeof Permission>
 
-export const PermissionList = Type.Object({ value: Type.Array(Permission) })
+export const PermissionList = Type.Object(
+  { value: Type.Array(Permission) },
+  { description: 'Every permission of the flow, in one response' },
+)
 
 /** Limits keep one request's work bounded. */
 export const MAX_PERMISSION_CHANGES = 500

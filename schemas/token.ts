@@ -45,8 +45,11 @@ export const MintTokenRequest = Type.Object(
 )
 export type MintTokenRequest = Static<typeof MintTokenRequest>
 
-export const MintTokenResponse = Type.Object({
-  access_token: Type.String(),
-  token_type: Type.Literal('Bearer'),
-  expires_in: Type.Integer(),
-})
+export const MintTokenResponse = Type.Object(
+  {
+    access_token: Type.String(),
+    token_type: Type.Literal('Bearer'),
+    expires_in: Type.Integer(),
+  },
+  { description: 'The minted token' },
+)

@@ -13,6 +13,6 @@ export const UserDetails = Type.Object(
     serviceSettingsSelectionTime: FlowTimestamp,
     consentBusinessAppPlatformTime: FlowTimestamp,
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'The flow user details of a user' },
 )
 export type UserDetails = Static<typeof UserDetails>

@@ -23,7 +23,8 @@ export async function runTokenCommand(argv: string[]): Promise<number> {
   } catch (error) {
     throw new ConfigError(`token: ${(error as Error).message}`)
   }
-  if (!values['user'] && !values['client-id']) throw new ConfigError('token: give --user <upn|objectId> or --client-id <id>')
+  if (!values['user'] && !values['client-id'])
+    throw new ConfigError('token: give --user <upn|objectId> or --client-id <id>')
   const body = {
     ...(values['tenant'] ? { tenant: values['tenant'] } : {}),
     ...(values['user'] ? { user: values['user'] } : {}),
@@ -33,9 +34,15 @@ export async function runTokenCommand(argv: string[]): Promise<number> {
   const url = new URL('/_emulator/tokens', values['url'])
   let response: Response
   try {
-    response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
   } catch (error) {
-    console.error(`token: cannot reach the emulator at ${url.origin} (${(error as Error).message}). Is it running?`)
+    console.error(
+      `token: cannot reach the emulator at ${url.origin} (${(error as Error).message}). Is it running?`,
+    )
     return 1
   }
   const text = await response.text()

@@ -30,7 +30,9 @@ export function describeValidationError(context: string | undefined, error: AjvE
     case 'additionalProperties':
       return `${path} has an unknown property '${String(params['additionalProperty'])}'`
     case 'pattern':
-      return params['pattern'] === GUID_PATTERN ? `${path} must be a GUID` : `${path} ${error.message ?? 'is invalid'}`
+      return params['pattern'] === GUID_PATTERN
+        ? `${path} must be a GUID`
+        : `${path} ${error.message ?? 'is invalid'}`
     case 'enum':
       return `${path} must be one of: ${(params['allowedValues'] as unknown[]).map(String).join(', ')}`
     default:

@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { stringify } from 'yaml'
 
 import { version } from '../version.ts'
 
@@ -10,6 +11,10 @@ import { version } from '../version.ts'
  */
 async function openapi(app: FastifyInstance) {
   await app.register(swagger, {
+    transformObject: (document) =>
+      'openapiObject' in document
+        ? markOptionalBodies(document.openapiObject as OpenApiDocument)
+        : document.swaggerObject,
     openapi: {
       openapi: '3.1.0',
       info: {
@@ -37,8 +42,43 @@ async function openapi(app: FastifyInstance) {
   })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   app.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type('application/yaml').send(app.swagger({ yaml: true })),
+    reply.type('application/yaml').send(openApiYaml(app)),
   )
 }
 
 export default fp(openapi, { name: 'openapi', fastify: '5.x' })
+
+/** The document as YAML, written out in full (no anchors), so any tool can read it. */
+export function openApiYaml(app: FastifyInstance): string {
+  return stringify(app.swagger(), { aliasDuplicateObjects: false, lineWidth: 0 })
+}
+
+type OpenApiDocument = {
+  paths?: Record<
+    string,
+    Record<
+      string,
+      {
+        requestBody?: {
+          required?: boolean
+          content?: Record<string, { schema?: { anyOf?: { type?: string }[] } }>
+        }
+      }
+    >
+  >
+}
+
+/**
+ * @fastify/swagger marks every request body required; a body schema that admits null (Fastify
+ * validates a missing body as null) is in fact optional, as for start and stop.
+ */
+function markOptionalBodies<T extends OpenApiDocument>(doc: T): T {
+  for (const operations of Object.values(doc.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      const body = operation.requestBody
+      const schema = body?.content?.['application/json']?.schema
+      if (body && schema?.anyOf?.some((s) => s.type === 'null')) body.required = false
+    }
+  }
+  return doc
+}

@@ -12,7 +12,7 @@ export interface TestApp {
   app: FastifyInstance
   clock: ReturnType<typeof fixedClock>
   /** A token as POST /_emulator/tokens mints it. */
-  token(request: Record<string, unknown>): Promise<string>
+  mint(request: Record<string, unknown>): Promise<string>
   /** `app.inject` with `Authorization: Bearer <token>`. */
   as(token: string, options: InjectOptions): Promise<LightMyRequestResponse>
 }
@@ -25,7 +25,7 @@ export async function buildTestApp(overrides: Partial<AppOptions> = {}): Promise
   return {
     app,
     clock,
-    async token(request) {
+    async mint(request) {
       const res = await app.inject({ method: 'POST', url: '/_emulator/tokens', payload: request })
       expect(res.statusCode, res.body).toBe(200)
       return (res.json() as { access_token: string }).access_token
