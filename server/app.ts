@@ -85,7 +85,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // A URL Fastify cannot decode never reaches a hook: answer it here, in the service's envelope.
     frameworkErrors: (error, request, reply) => {
       setRequestIdHeaders(request, reply, random)
-      return sendServiceError(reply, errors.invalidRequestContent(error.message))
+      sendServiceError(reply, errors.invalidRequestContent(error.message))
     },
   }).withTypeProvider<TypeBoxTypeProvider>()
 

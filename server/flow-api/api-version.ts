@@ -23,6 +23,6 @@ export async function checkApiVersion(request: FastifyRequest): Promise<void> {
     return
   }
   if (typeof value !== 'string' || !(SUPPORTED_API_VERSIONS as readonly string[]).includes(value)) {
-    throw errors.invalidApiVersion(String(value))
+    throw errors.invalidApiVersion(typeof value === 'string' ? value : JSON.stringify(value))
   }
 }

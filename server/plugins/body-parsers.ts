@@ -15,7 +15,7 @@ async function bodyParsers(app: FastifyInstance) {
       done(null, undefined)
       return
     }
-    strictJson(request, text, done)
+    void strictJson(request, text, done)
   })
 }
 

@@ -65,8 +65,8 @@ export function toServiceError(error: FastifyError, request: FastifyRequest): Se
   return undefined
 }
 
-export function sendServiceError(reply: FastifyReply, error: ServiceError): FastifyReply {
-  return reply
+export function sendServiceError(reply: FastifyReply, error: ServiceError): void {
+  void reply
     .code(error.statusCode)
     .headers(error.headers)
     .type('application/json; charset=utf-8')
@@ -78,14 +78,15 @@ async function errorHandler(app: FastifyInstance) {
     const known = toServiceError(error, request)
     if (known) {
       if (known.statusCode >= 500) request.log.error({ err: error }, 'request failed')
-      return sendServiceError(reply, known)
+      sendServiceError(reply, known)
+      return
     }
     request.log.error({ err: error }, 'unhandled error')
-    return sendServiceError(reply, errors.internal())
+    sendServiceError(reply, errors.internal())
   })
-  app.setNotFoundHandler((request, reply) =>
-    sendServiceError(reply, errors.routeNotFound(request.method, request.url.split('?')[0] ?? '')),
-  )
+  app.setNotFoundHandler((request, reply) => {
+    sendServiceError(reply, errors.routeNotFound(request.method, request.url.split('?')[0] ?? ''))
+  })
 }
 
 export default fp(errorHandler, { name: 'error-handler', fastify: '5.x' })

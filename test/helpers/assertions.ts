@@ -8,7 +8,7 @@ export function expectServiceError(
 ): void {
   expect(res.statusCode, res.body).toBe(expected.status)
   expect(res.headers['content-type']).toMatch(/^application\/json/)
-  const body = res.json() as { error: { code: string; message: string } }
+  const body = res.json<{ error: { code: string; message: string } }>()
   expect(Object.keys(body)).toEqual(['error'])
   expect(Object.keys(body.error).sort()).toEqual(['code', 'message'])
   expect(body.error.code).toBe(expected.code)

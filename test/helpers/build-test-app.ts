@@ -28,7 +28,7 @@ export async function buildTestApp(overrides: Partial<AppOptions> = {}): Promise
     async mint(request) {
       const res = await app.inject({ method: 'POST', url: '/_emulator/tokens', payload: request })
       expect(res.statusCode, res.body).toBe(200)
-      return (res.json() as { access_token: string }).access_token
+      return res.json<{ access_token: string }>().access_token
     },
     as: (token, options) =>
       app.inject({ ...options, headers: { ...options.headers, authorization: `Bearer ${token}` } }),

@@ -9,7 +9,10 @@ export const CONTOSO = {
   maker: { upn: 'maker@contoso.onmicrosoft.com', id: 'aa85b976-6c9b-4a2d-93d9-b834a1e41e65' },
   analyst: { upn: 'analyst@contoso.onmicrosoft.com', id: 'd8140a16-ee07-46d8-8cea-bb3bbb61f068' },
   group: 'e6a1f93b-995c-416f-b1f3-bd81e29da9af',
-  automationApp: { clientId: '7b0484fa-111e-44e3-a79c-35a2c9dff6e7', spId: '1d10d81d-6ee7-42d5-8e34-d50768b5d3e3' },
+  automationApp: {
+    clientId: '7b0484fa-111e-44e3-a79c-35a2c9dff6e7',
+    spId: '1d10d81d-6ee7-42d5-8e34-d50768b5d3e3',
+  },
   reportingApp: { clientId: 'ca7c1178-7ca0-4e13-b919-96237a8b3a6d' },
   flows: {
     invoiceApproval: '23d920c4-0119-4d63-b3dc-07bb4ff5bf9d',

@@ -4,7 +4,8 @@ import { expectEmptySuccess, expectServiceError } from '../helpers/assertions.ts
 import { buildTestApp } from '../helpers/build-test-app.ts'
 import { ADMIN, CONTOSO, FABRIKAM } from '../helpers/demo.ts'
 
-const approvalsUrl = (env: string, user: string, query = '') => `${ADMIN}/environments/${env}/users/${user}/approvals${query}`
+const approvalsUrl = (env: string, user: string, query = '') =>
+  `${ADMIN}/environments/${env}/users/${user}/approvals${query}`
 
 async function setup() {
   const t = await buildTestApp()
@@ -19,7 +20,9 @@ describe('DELETE .../environments/{env}/users/{userId}/approvals (Remove-AdminFl
     const t = await setup()
     const { approvals } = t.app.emulator.repos
     expect(approvals.listForUser(CONTOSO.defaultEnv, CONTOSO.maker.id)).toHaveLength(2)
-    expectEmptySuccess(await t.as(t.token, { method: 'DELETE', url: approvalsUrl('~default', CONTOSO.maker.id, query) }))
+    expectEmptySuccess(
+      await t.as(t.token, { method: 'DELETE', url: approvalsUrl('~default', CONTOSO.maker.id, query) }),
+    )
     expect(approvals.listForUser(CONTOSO.defaultEnv, CONTOSO.maker.id)).toEqual([])
     expect(approvals.listForUser(CONTOSO.defaultEnv, CONTOSO.analyst.id)).toHaveLength(1)
     expect(approvals.listForUser(CONTOSO.productionEnv, CONTOSO.maker.id)).toHaveLength(1)
@@ -27,23 +30,31 @@ describe('DELETE .../environments/{env}/users/{userId}/approvals (Remove-AdminFl
 
   it('answers 200 when there is nothing to remove', async () => {
     const t = await setup()
-    expectEmptySuccess(await t.as(t.token, { method: 'DELETE', url: approvalsUrl(CONTOSO.defaultEnv, CONTOSO.admin.id) }))
+    expectEmptySuccess(
+      await t.as(t.token, { method: 'DELETE', url: approvalsUrl(CONTOSO.defaultEnv, CONTOSO.admin.id) }),
+    )
   })
 
   it('still checks an api-version that is given', async () => {
     const t = await setup()
     expectServiceError(
-      await t.as(t.token, { method: 'DELETE', url: approvalsUrl('~default', CONTOSO.maker.id, '?api-version=1999-01-01') }),
+      await t.as(t.token, {
+        method: 'DELETE',
+        url: approvalsUrl('~default', CONTOSO.maker.id, '?api-version=1999-01-01'),
+      }),
       { status: 400, code: 'InvalidApiVersionParameter' },
     )
   })
 
   it('answers 403 EnvironmentAccessDenied for another tenant environment and leaves its records', async () => {
     const t = await setup()
-    expectServiceError(await t.as(t.token, { method: 'DELETE', url: approvalsUrl(FABRIKAM.defaultEnv, FABRIKAM.maker.id) }), {
-      status: 403,
-      code: 'EnvironmentAccessDenied',
-    })
+    expectServiceError(
+      await t.as(t.token, { method: 'DELETE', url: approvalsUrl(FABRIKAM.defaultEnv, FABRIKAM.maker.id) }),
+      {
+        status: 403,
+        code: 'EnvironmentAccessDenied',
+      },
+    )
     expect(t.app.emulator.repos.approvals.listForUser(FABRIKAM.defaultEnv, FABRIKAM.maker.id)).toHaveLength(1)
   })
 })

@@ -32,7 +32,9 @@ describe.each(['flows', 'v2/flows'])('GET .../environments/{env}/%s', (collectio
     const t = await appWithFlows(0)
     const res = await t.as(t.token, { method: 'GET', url: listUrl() })
     expect(res.statusCode).toBe(200)
-    expect(names(res.json())).toEqual([CONTOSO.flows.quarterlyClose, '9e2ddc90-8e23-4ec6-96be-6a5214d7c766'].sort())
+    expect(names(res.json())).toEqual(
+      [CONTOSO.flows.quarterlyClose, '9e2ddc90-8e23-4ec6-96be-6a5214d7c766'].sort(),
+    )
     expect(res.json()).not.toHaveProperty('nextLink')
   })
 
@@ -44,11 +46,13 @@ describe.each(['flows', 'v2/flows'])('GET .../environments/{env}/%s', (collectio
     while (url) {
       const res = await t.as(t.token, { method: 'GET', url, headers: { host: 'api.flow.microsoft.com' } })
       expect(res.statusCode).toBe(200)
-      const body = res.json() as { value: { name: string }[]; nextLink?: string }
+      const body = res.json<{ value: { name: string }[]; nextLink?: string }>()
       pageSizes.push(body.value.length)
       seen.push(...names(body))
       if (body.nextLink) {
-        expect(body.nextLink).toMatch(/^http:\/\/api\.flow\.microsoft\.com\/providers\/Microsoft\.ProcessSimple\/scopes\/admin\//)
+        expect(body.nextLink).toMatch(
+          /^http:\/\/api\.flow\.microsoft\.com\/providers\/Microsoft\.ProcessSimple\/scopes\/admin\//,
+        )
         expect(body.nextLink).toContain('api-version=2016-11-01')
         const next: URL = new URL(body.nextLink)
         url = next.pathname + next.search

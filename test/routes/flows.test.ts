@@ -83,7 +83,10 @@ describe('GET .../flows/{flow}', () => {
 describe('environments', () => {
   it('resolves ~default to the caller tenant default environment', async () => {
     const t = await adminApp()
-    const res = await t.as(t.token, { method: 'GET', url: flowUrl(CONTOSO.flows.invoiceApproval, '~default') })
+    const res = await t.as(t.token, {
+      method: 'GET',
+      url: flowUrl(CONTOSO.flows.invoiceApproval, '~default'),
+    })
     expect(res.statusCode).toBe(200)
     expect(res.json().properties.environment.name).toBe(CONTOSO.defaultEnv)
   })
@@ -114,7 +117,10 @@ describe('environments', () => {
     const token = await t.mint({ user: FABRIKAM.admin.upn })
     const own = await t.as(token, { method: 'GET', url: `${ADMIN}/environments/~default/flows?${API}` })
     expect(own.json().value.map((f: { name: string }) => f.name)).toEqual([FABRIKAM.onboardingFlow])
-    const other = await t.as(token, { method: 'GET', url: `${ADMIN}/environments/${CONTOSO.defaultEnv}/flows?${API}` })
+    const other = await t.as(token, {
+      method: 'GET',
+      url: `${ADMIN}/environments/${CONTOSO.defaultEnv}/flows?${API}`,
+    })
     expectServiceError(other, { status: 403, code: 'EnvironmentAccessDenied' })
   })
 })
@@ -125,15 +131,25 @@ describe('POST .../stop and .../start', () => {
     ['an empty JSON body', { headers: { 'content-type': 'application/json' }, payload: '' }],
     ['{}', { payload: {} }],
     ['a JSON object with fields', { payload: { reason: 'maintenance', nested: { a: [1] } } }],
-    ['PowerShell content type', { headers: { 'content-type': 'application/json; charset=utf-8' }, payload: '{}' }],
-  ])('disables with %s: 200, empty body, state Stopped, lastModifiedTime from the clock', async (_, request) => {
-    const t = await adminApp()
-    const res = await t.as(t.token, { method: 'POST', url: flowUrl(CONTOSO.flows.invoiceApproval, '~default', '/stop'), ...request })
-    expectEmptySuccess(res)
-    const flow = await t.get(CONTOSO.flows.invoiceApproval)
-    expect(flow.properties.state).toBe('Stopped')
-    expect(flow.properties.lastModifiedTime).toBe(TEST_NOW.replace('.000Z', '.0000000Z'))
-  })
+    [
+      'PowerShell content type',
+      { headers: { 'content-type': 'application/json; charset=utf-8' }, payload: '{}' },
+    ],
+  ])(
+    'disables with %s: 200, empty body, state Stopped, lastModifiedTime from the clock',
+    async (_, request) => {
+      const t = await adminApp()
+      const res = await t.as(t.token, {
+        method: 'POST',
+        url: flowUrl(CONTOSO.flows.invoiceApproval, '~default', '/stop'),
+        ...request,
+      })
+      expectEmptySuccess(res)
+      const flow = await t.get(CONTOSO.flows.invoiceApproval)
+      expect(flow.properties.state).toBe('Stopped')
+      expect(flow.properties.lastModifiedTime).toBe(TEST_NOW.replace('.000Z', '.0000000Z'))
+    },
+  )
 
   it('is idempotent: stopping a stopped flow and starting a started one succeed', async () => {
     const t = await adminApp()
@@ -142,7 +158,9 @@ describe('POST .../stop and .../start', () => {
       [CONTOSO.flows.invoiceApproval, 'start', 'Started'],
     ] as const) {
       for (let i = 0; i < 2; i++) {
-        expectEmptySuccess(await t.as(t.token, { method: 'POST', url: flowUrl(flow, '~default', `/${action}`) }))
+        expectEmptySuccess(
+          await t.as(t.token, { method: 'POST', url: flowUrl(flow, '~default', `/${action}`) }),
+        )
       }
       expect((await t.get(flow)).properties.state).toBe(state)
     }
@@ -161,8 +179,15 @@ describe('POST .../stop and .../start', () => {
   it('answers 404 FlowNotFound for an unknown flow', async () => {
     const t = await adminApp()
     for (const action of ['stop', 'start']) {
-      const res = await t.as(t.token, { method: 'POST', url: flowUrl('no-such-flow', '~default', `/${action}`) })
-      expectServiceError(res, { status: 404, code: 'FlowNotFound', message: "Could not find flow 'no-such-flow'." })
+      const res = await t.as(t.token, {
+        method: 'POST',
+        url: flowUrl('no-such-flow', '~default', `/${action}`),
+      })
+      expectServiceError(res, {
+        status: 404,
+        code: 'FlowNotFound',
+        message: "Could not find flow 'no-such-flow'.",
+      })
     }
   })
 

@@ -7,8 +7,10 @@ import { ADMIN, API, CONTOSO } from '../helpers/demo.ts'
 
 const ENV = CONTOSO.defaultEnv
 const FLOW = CONTOSO.flows.invoiceApproval
-const permissionsUrl = (flow: string = FLOW) => `${ADMIN}/environments/${ENV}/flows/${flow}/permissions?${API}`
-const modifyUrl = (flow: string = FLOW) => `${ADMIN}/environments/${ENV}/flows/${flow}/modifyPermissions?${API}`
+const permissionsUrl = (flow: string = FLOW) =>
+  `${ADMIN}/environments/${ENV}/flows/${flow}/permissions?${API}`
+const modifyUrl = (flow: string = FLOW) =>
+  `${ADMIN}/environments/${ENV}/flows/${flow}/modifyPermissions?${API}`
 const permissionId = (principal: string, flow: string = FLOW) =>
   `/providers/Microsoft.ProcessSimple/environments/${ENV}/flows/${flow}/permissions/${principal}`
 const NEWCOMER = '5a1a6d2c-6b8e-4d0a-9a55-0e3f1f0c2b11'
@@ -19,8 +21,9 @@ async function setup() {
   const list = async (flow: string = FLOW) => {
     const res = await t.as(token, { method: 'GET', url: permissionsUrl(flow) })
     expect(res.statusCode).toBe(200)
-    return (res.json() as { value: { name: string; properties: { roleName: string; principal: { type: string } } }[] })
-      .value
+    return res.json<{
+      value: { name: string; properties: { roleName: string; principal: { type: string } } }[]
+    }>().value
   }
   const roles = async (flow: string = FLOW) =>
     Object.fromEntries((await list(flow)).map((p) => [p.name, p.properties.roleName]))
@@ -81,13 +84,20 @@ describe('POST .../modifyPermissions (Edit-AdminFlowOwnerRole)', () => {
     expectEmptySuccess(
       await t.modify({
         put: [
-          put(NEWCOMER, 'CanEdit', 'User', { email: 'new@contoso.onmicrosoft.com', displayName: 'New Person' }),
+          put(NEWCOMER, 'CanEdit', 'User', {
+            email: 'new@contoso.onmicrosoft.com',
+            displayName: 'New Person',
+          }),
           put(group, 'CanView', 'Group', { email: null, displayName: 'Some group' }),
         ],
       }),
     )
     const stored = t.app.emulator.repos.permissions.find(ENV, FLOW, NEWCOMER)
-    expect(stored).toMatchObject({ email: 'new@contoso.onmicrosoft.com', display_name: 'New Person', role_name: 'CanEdit' })
+    expect(stored).toMatchObject({
+      email: 'new@contoso.onmicrosoft.com',
+      display_name: 'New Person',
+      role_name: 'CanEdit',
+    })
     expect((await t.roles())[group]).toBe('CanView')
   })
 
@@ -169,15 +179,43 @@ describe('POST .../modifyPermissions (Edit-AdminFlowOwnerRole)', () => {
   it.each([
     ['a missing body', undefined, /body must be object/],
     ['an unknown top-level field', { puts: [] }, /body has an unknown property 'puts'/],
-    ['a role that cannot be granted', { put: [put(NEWCOMER, 'Owner')] }, /body\.put\[0\]\.properties\.roleName must be one of: CanView, CanViewWithShare, CanEdit/],
-    ['a principal type it does not know', { put: [put(NEWCOMER, 'CanView', 'Tenant')] }, /principal\.type must be one of: User, Group, ServicePrincipal/],
-    ['a principal id that is not a GUID', { put: [put('not-a-guid', 'CanView')] }, /body\.put\[0\]\.properties\.principal\.id must be a GUID/],
-    ['a number as the principal id', { put: [put(42 as unknown as string, 'CanView')] }, /principal\.id must be string/],
+    [
+      'a role that cannot be granted',
+      { put: [put(NEWCOMER, 'Owner')] },
+      /body\.put\[0\]\.properties\.roleName must be one of: CanView, CanViewWithShare, CanEdit/,
+    ],
+    [
+      'a principal type it does not know',
+      { put: [put(NEWCOMER, 'CanView', 'Tenant')] },
+      /principal\.type must be one of: User, Group, ServicePrincipal/,
+    ],
+    [
+      'a principal id that is not a GUID',
+      { put: [put('not-a-guid', 'CanView')] },
+      /body\.put\[0\]\.properties\.principal\.id must be a GUID/,
+    ],
+    [
+      'a number as the principal id',
+      { put: [put(42 as unknown as string, 'CanView')] },
+      /principal\.id must be string/,
+    ],
     ['put as an object', { put: {} }, /body\.put must be array/],
     ['a delete entry without id', { delete: [{}] }, /body\.delete\[0\] must have the property 'id'/],
-    ['a delete id that is neither', { delete: [{ id: 'bob' }] }, /body\.delete\[0\]\.id must be a principal object id or a permission id/],
-    ['the permission id of another flow', { delete: [{ id: permissionId(CONTOSO.analyst.id, CONTOSO.flows.syncCrm) }] }, /permission of another flow/],
-    ['a principal in the put without properties', { put: [{ principal: { id: NEWCOMER, type: 'User' } }] }, /body\.put\[0\] must have the property 'properties'/],
+    [
+      'a delete id that is neither',
+      { delete: [{ id: 'bob' }] },
+      /body\.delete\[0\]\.id must be a principal object id or a permission id/,
+    ],
+    [
+      'the permission id of another flow',
+      { delete: [{ id: permissionId(CONTOSO.analyst.id, CONTOSO.flows.syncCrm) }] },
+      /permission of another flow/,
+    ],
+    [
+      'a principal in the put without properties',
+      { put: [{ principal: { id: NEWCOMER, type: 'User' } }] },
+      /body\.put\[0\] must have the property 'properties'/,
+    ],
   ])('refuses %s with 400 InvalidRequestContent naming the field', async (_, payload, message) => {
     const t = await setup()
     const res = await t.as(t.token, {

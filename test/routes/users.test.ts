@@ -5,7 +5,8 @@ import { buildTestApp } from '../helpers/build-test-app.ts'
 import { ADMIN, API, CONTOSO, FABRIKAM } from '../helpers/demo.ts'
 
 const userUrl = (id: string, version = API) => `${ADMIN}/users/${id}?${version}`
-const SP_MESSAGE = 'Service Principal authentication is not supported for administrative actions involving user details.'
+const SP_MESSAGE =
+  'Service Principal authentication is not supported for administrative actions involving user details.'
 
 async function setup() {
   const t = await buildTestApp()
@@ -61,15 +62,20 @@ describe('GET .../users/{userId} (Get-AdminFlowUserDetails)', () => {
 describe('DELETE .../users/{userId} (Remove-AdminFlowUserDetails)', () => {
   it('removes the record of a user who owns no flow: 200, then 404', async () => {
     const t = await setup()
-    expectEmptySuccess(await t.as(t.token, { method: 'DELETE', url: userUrl(CONTOSO.admin.id, 'api-version=2017-05-01') }))
+    expectEmptySuccess(
+      await t.as(t.token, { method: 'DELETE', url: userUrl(CONTOSO.admin.id, 'api-version=2017-05-01') }),
+    )
     expectServiceError(await t.as(t.token, { method: 'GET', url: userUrl(CONTOSO.admin.id) }), {
       status: 404,
       code: 'MissingUserDetails',
     })
-    expectServiceError(await t.as(t.token, { method: 'DELETE', url: userUrl(CONTOSO.admin.id, 'api-version=2017-05-01') }), {
-      status: 404,
-      code: 'MissingUserDetails',
-    })
+    expectServiceError(
+      await t.as(t.token, { method: 'DELETE', url: userUrl(CONTOSO.admin.id, 'api-version=2017-05-01') }),
+      {
+        status: 404,
+        code: 'MissingUserDetails',
+      },
+    )
   })
 
   it('refuses with 400 while the user is still the Owner of flows in the tenant', async () => {
@@ -89,7 +95,9 @@ describe('DELETE .../users/{userId} (Remove-AdminFlowUserDetails)', () => {
       [CONTOSO.defaultEnv, CONTOSO.flows.syncCrm],
       [CONTOSO.productionEnv, '9e2ddc90-8e23-4ec6-96be-6a5214d7c766'],
     ]) {
-      expectEmptySuccess(await t.as(t.token, { method: 'DELETE', url: `${ADMIN}/environments/${env}/flows/${flow}?${API}` }))
+      expectEmptySuccess(
+        await t.as(t.token, { method: 'DELETE', url: `${ADMIN}/environments/${env}/flows/${flow}?${API}` }),
+      )
     }
     expectEmptySuccess(await t.as(t.token, { method: 'DELETE', url: userUrl(CONTOSO.analyst.id) }))
   })

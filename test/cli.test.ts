@@ -1,0 +1,123 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+
+import { afterEach, describe, expect, it } from 'vitest'
+
+import { ADMIN, API, CONTOSO } from './helpers/demo.ts'
+
+const BIN = new URL('../bin/power-automate-admin-emulator.js', import.meta.url).pathname
+const run = promisify(execFile)
+const children: ChildProcess[] = []
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL')
+})
+
+/** Starts the emulator as a user would and resolves with its printed start-up lines. */
+function startEmulator(args: string[]): Promise<{ child: ChildProcess; lines: string[]; base: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  children.push(child)
+  return new Promise((resolve, reject) => {
+    let out = ''
+    const timer = setTimeout(() => reject(new Error(`no start-up lines in 15 s:\n${out}`)), 15_000)
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      const lines = out.split('\n').filter((l) => !l.startsWith('{'))
+      const api = lines.find((l) => l.startsWith('Flow admin API:'))
+      if (api && out.includes('Database:')) {
+        clearTimeout(timer)
+        resolve({ child, lines, base: new URL(api.split(/\s+/)[3]!).origin })
+      }
+    })
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)))
+  })
+}
+
+describe('the command line', () => {
+  it('serves on a free port, prints its URLs, mints a token for curl, and disables a flow with it', async () => {
+    const { child, lines, base } = await startEmulator([
+      '--port',
+      '0',
+      '--db',
+      ':memory:',
+      '--log-level',
+      'warn',
+    ])
+    expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(base).not.toBe('http://127.0.0.1:0')
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        `Flow admin API:   ${base}${ADMIN}`,
+        `Token minting:    ${base}/_emulator/tokens`,
+        `OpenAPI:          ${base}/openapi.json`,
+      ]),
+    )
+
+    const { stdout } = await run(process.execPath, [BIN, 'token', '--user', CONTOSO.admin.upn, '--url', base])
+    const token = stdout.trim()
+    expect(token.split('.')).toHaveLength(3)
+
+    const headers = { authorization: `Bearer ${token}` }
+    const stop = await fetch(
+      `${base}${ADMIN}/environments/~default/flows/${CONTOSO.flows.invoiceApproval}/stop?${API}`,
+      {
+        method: 'POST',
+        headers,
+      },
+    )
+    expect(stop.status).toBe(200)
+    const list = (await (
+      await fetch(`${base}${ADMIN}/environments/~default/flows?${API}`, { headers })
+    ).json()) as {
+      value: { name: string; properties: { state: string } }[]
+    }
+    expect(list.value.find((f) => f.name === CONTOSO.flows.invoiceApproval)?.properties.state).toBe('Stopped')
+
+    const exited = new Promise((resolve) => child.on('exit', resolve))
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
+  })
+
+  it.each([
+    [['--port', 'x'], "--port must be a whole number from 0 to 65535; got 'x'"],
+    [['--wat'], "Unknown option '--wat'"],
+    [['--fixtures', '/no/such.json'], "Fixture file '/no/such.json': cannot be read (ENOENT)"],
+  ])('exits 2 with the reason for %j', async (args, message) => {
+    const error = (await run(process.execPath, [BIN, ...args, '--db', ':memory:']).catch(
+      (e: unknown) => e,
+    )) as {
+      code: number
+      stderr: string
+    }
+    expect(error.code).toBe(2)
+    expect(error.stderr).toContain(message)
+  })
+
+  it('names the file, path and problem of a bad fixture', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'paae-cli-')), 'bad.json')
+    writeFileSync(file, JSON.stringify({ tenants: [{ id: 'x' }] }))
+    const error = (await run(process.execPath, [BIN, '--fixtures', file, '--db', ':memory:']).catch(
+      (e: unknown) => e,
+    )) as {
+      code: number
+      stderr: string
+    }
+    expect(error.code).toBe(2)
+    expect(error.stderr).toContain(`Fixture file '${file}': /tenants/0`)
+  })
+
+  it('token: a clear error when no emulator listens', async () => {
+    const error = (await run(process.execPath, [
+      BIN,
+      'token',
+      '--user',
+      'a@b.c',
+      '--url',
+      'http://127.0.0.1:9',
+    ]).catch((e: unknown) => e)) as { code: number; stderr: string }
+    expect(error.code).toBe(1)
+    expect(error.stderr).toContain('cannot reach the emulator at http://127.0.0.1:9')
+  })
+})

@@ -1,0 +1,101 @@
+import { resolve } from 'node:path'
+
+import { describe, expect, it } from 'vitest'
+
+import { ConfigError, helpText, loadConfig, SETTINGS } from '../server/config.ts'
+
+describe('loadConfig', () => {
+  it('has loopback, port 7070, a file database in ./.emulator-data and the demo tenant by default', () => {
+    expect(loadConfig([], {})).toEqual({
+      host: '127.0.0.1',
+      port: 7070,
+      dataDir: resolve('.emulator-data'),
+      db: resolve('.emulator-data/emulator.sqlite'),
+      fixtures: undefined,
+      seed: true,
+      logLevel: 'info',
+      help: false,
+    })
+  })
+
+  it('reads every flag', () => {
+    const config = loadConfig(
+      [
+        '--host',
+        '::1',
+        '--port',
+        '0',
+        '--data-dir',
+        '/tmp/d',
+        '--fixtures',
+        'f.json',
+        '--no-seed',
+        '--log-level',
+        'warn',
+      ],
+      {},
+    )
+    expect(config).toMatchObject({
+      host: '::1',
+      port: 0,
+      dataDir: '/tmp/d',
+      db: '/tmp/d/emulator.sqlite',
+      fixtures: resolve('f.json'),
+      seed: false,
+      logLevel: 'warn',
+    })
+    expect(loadConfig(['--db', ':memory:'], {}).db).toBe(':memory:')
+    expect(loadConfig(['--db=x.sqlite'], {}).db).toBe(resolve('x.sqlite'))
+  })
+
+  it('reads every environment variable, and flags win over them', () => {
+    const env = {
+      PAAE_HOST: '0.0.0.0',
+      PAAE_PORT: '8080',
+      PAAE_DATA_DIR: '/srv/data',
+      PAAE_DB: ':memory:',
+      PAAE_FIXTURES: '/srv/f.json',
+      PAAE_NO_SEED: 'true',
+      PAAE_LOG_LEVEL: 'debug',
+    }
+    expect(loadConfig([], env)).toMatchObject({
+      host: '0.0.0.0',
+      port: 8080,
+      dataDir: '/srv/data',
+      db: ':memory:',
+      fixtures: '/srv/f.json',
+      seed: false,
+      logLevel: 'debug',
+    })
+    expect(loadConfig(['--port', '9090'], env).port).toBe(9090)
+    expect(loadConfig([], { PAAE_NO_SEED: 'false' }).seed).toBe(true)
+  })
+
+  it.each([
+    [['--port', '70000'], {}, "--port must be a whole number from 0 to 65535; got '70000'"],
+    [['--port', 'abc'], {}, "--port must be a whole number from 0 to 65535; got 'abc'"],
+    [[], { PAAE_PORT: '-1' }, "--port must be a whole number from 0 to 65535; got '-1'"],
+    [
+      ['--log-level', 'loud'],
+      {},
+      "--log-level must be one of fatal, error, warn, info, debug, trace, silent; got 'loud'",
+    ],
+    [['--host', ''], {}, '--host must not be empty'],
+    [['--colour'], {}, /Unknown option '--colour'/],
+    [['extra'], {}, /Unexpected argument 'extra'/],
+    [['--no-seed=yes'], {}, /--no-seed/],
+    [[], { PAAE_NO_SEED: 'maybe' }, "PAAE_NO_SEED must be true or false; got 'maybe'"],
+    [[], { PAAE_PROT: '1' }, /^Unknown environment variable PAAE_PROT/],
+  ])('refuses %j %j', (argv, env, message) => {
+    expect(() => loadConfig(argv, env)).toThrow(ConfigError)
+    expect(() => loadConfig(argv, env)).toThrow(message)
+  })
+
+  it('documents every setting in --help', () => {
+    const text = helpText()
+    for (const setting of SETTINGS) {
+      expect(text).toContain(`--${setting.flag}`)
+      expect(text).toContain(setting.env)
+    }
+  })
+})

@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+import { afterEach, describe, expect, it } from 'vitest'
+
+import { buildApp } from '../../server/app.ts'
+import { fixedClock } from '../../server/clock.ts'
+import { ADMIN, API, CONTOSO } from '../helpers/demo.ts'
+
+const dirs: string[] = []
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+async function start(db: string, extra: { seed?: boolean } = {}) {
+  const app = await buildApp({ db, logLevel: 'silent', clock: fixedClock('2026-02-01T00:00:00Z'), ...extra })
+  const minted = await app.inject({
+    method: 'POST',
+    url: '/_emulator/tokens',
+    payload: { user: CONTOSO.admin.upn },
+  })
+  const token = minted.json<{ access_token: string }>().access_token
+  const call = (method: 'GET' | 'POST' | 'DELETE', path: string) =>
+    app.inject({
+      method,
+      url: `${ADMIN}/environments/~default/flows${path}?${API}`,
+      headers: { authorization: `Bearer ${token}` },
+    })
+  return { app, call }
+}
+
+describe('a file database', () => {
+  it('keeps every change across a restart, in WAL mode, and is seeded only once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paae-'))
+    dirs.push(dir)
+    const file = join(dir, 'nested', 'emulator.sqlite')
+
+    const first = await start(file)
+    expect(first.app.emulator.repos.db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(first.app.emulator.database).toBe('file')
+    expect((await first.call('POST', `/${CONTOSO.flows.invoiceApproval}/stop`)).statusCode).toBe(200)
+    expect((await first.call('DELETE', `/${CONTOSO.flows.nightlyCleanup}`)).statusCode).toBe(200)
+    await first.app.close()
+
+    const second = await start(file)
+    const flow = (await second.call('GET', `/${CONTOSO.flows.invoiceApproval}`)).json()
+    expect(flow.properties.state).toBe('Stopped')
+    expect(flow.properties.lastModifiedTime).toBe('2026-02-01T00:00:00.0000000Z')
+    expect((await second.call('GET', `/${CONTOSO.flows.nightlyCleanup}`)).statusCode).toBe(404)
+    await second.app.close()
+  })
+
+  it('starts empty with seed off', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paae-'))
+    dirs.push(dir)
+    const app = await buildApp({ db: join(dir, 'empty.sqlite'), seed: false, logLevel: 'silent' })
+    expect(app.emulator.repos.tenants.list()).toEqual([])
+    await app.close()
+  })
+})
+
+describe(':memory:', () => {
+  it('keeps nothing: a new app starts from the fixtures again', async () => {
+    const first = await start(':memory:')
+    expect((await first.call('POST', `/${CONTOSO.flows.invoiceApproval}/stop`)).statusCode).toBe(200)
+    await first.app.close()
+    const second = await start(':memory:')
+    expect((await second.call('GET', `/${CONTOSO.flows.invoiceApproval}`)).json().properties.state).toBe(
+      'Started',
+    )
+    expect(second.app.emulator.database).toBe('memory')
+    await second.app.close()
+  })
+})
