@@ -1,3 +1,5 @@
+import { createServer, type RequestListener } from 'node:http'
+
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
@@ -7,14 +9,17 @@ import { openDatabase } from '../db/open.ts'
 import { createRepositories, type Repositories } from '../db/repositories/index.ts'
 import { seedFixtures } from '../db/seed.ts'
 import type { FixtureDocument } from '../schemas/fixture.ts'
+import { createIssuers } from './auth/issuers.ts'
 import { createKeyRing } from './auth/key-ring.ts'
-import { generateSigningKeyPems, sha1Thumbprint } from './auth/signing-keys.ts'
+import { generateSigningKeyPems } from './auth/signing-keys.ts'
+import { sha1Thumbprint } from './tls/certificates.ts'
 import { createTokenIssuer } from './auth/token-issuer.ts'
 import { createTokenVerifier } from './auth/token-verifier.ts'
 import { systemClock, type Clock } from './clock.ts'
 import type { LogLevel } from './config.ts'
 import tokens from './control/tokens.ts'
 import { errors } from './errors.ts'
+import entraId from './entra/index.ts'
 import { DEMO_FIXTURES_PATH, loadFixtureFile } from './fixtures.ts'
 import flowAdminApi, { FLOW_ADMIN_PREFIX } from './flow-api/index.ts'
 import auth from './plugins/auth.ts'
@@ -38,6 +43,10 @@ export interface AppOptions {
   logLevel?: LogLevel
   /** Where log lines go (default stdout). */
   logStream?: DestinationStream
+  /** `--issuer-host`: issue tokens as this origin instead of Microsoft's issuers. */
+  issuerHost?: string
+  /** Seconds between device-code polls (default 5, as Entra). */
+  deviceCodeInterval?: number
 }
 
 /** Bodies above 1 MiB are refused with 413 before they are read in full. */
@@ -62,6 +71,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     throw error
   }
   const keys = createKeyRing(repos.tenants)
+  const issuers = createIssuers(options.issuerHost)
+  let requestHandler: RequestListener | undefined
 
   const app = Fastify({
     logger: {
@@ -74,6 +85,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         '*.client_assertion',
         '*.access_token',
       ],
+    },
+    // The HTTP server Fastify listens on; the HTTPS listener (server/listen.ts) serves the same handler.
+    serverFactory: (handler) => {
+      requestHandler = handler
+      return createServer(handler)
     },
     genReqId: () => random.uuid(),
     childLoggerFactory: (logger, bindings, childOptions, rawReq) =>
@@ -92,10 +108,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(emulatorContext, {
     repos,
     keys,
-    issuer: createTokenIssuer({ keys, clock, random }),
-    verifier: createTokenVerifier({ keys, clock }),
+    issuer: createTokenIssuer({ keys, clock, random, issuers }),
+    verifier: createTokenVerifier({ keys, clock, issuers }),
+    issuers,
     clock,
     random,
+    deviceCodeInterval: options.deviceCodeInterval ?? 5,
+    requestHandler: (req, res) => requestHandler?.(req, res),
     database: options.db === ':memory:' ? 'memory' : 'file',
   })
   await app.register(auth)
@@ -106,6 +125,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(openapi)
   await app.register(flowAdminApi, { prefix: FLOW_ADMIN_PREFIX })
   await app.register(tokens)
+  await app.register(entraId)
   return app
 }
 

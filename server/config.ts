@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 
@@ -20,6 +21,15 @@ export interface EmulatorConfig {
   fixtures: string | undefined
   seed: boolean
   logLevel: LogLevel
+  /** HTTPS port; `off` serves HTTP only. */
+  httpsPort: number | 'off'
+  /** PEM files for the HTTPS listener; both or neither (then the local CA issues one). */
+  tlsCert: string | undefined
+  tlsKey: string | undefined
+  /** An origin such as `https://localhost:7443`: issuers name the emulator instead of Microsoft. */
+  issuerHost: string | undefined
+  /** Seconds a device-code client waits between polls (Entra says 5). */
+  deviceCodeInterval: number
 }
 
 export class ConfigError extends Error {
@@ -66,6 +76,31 @@ export const SETTINGS: readonly Setting[] = [
     env: 'PAAE_LOG_LEVEL',
     kind: 'string',
     help: `Log level: ${LOG_LEVELS.join(', ')} (default info)`,
+  },
+  {
+    flag: 'https-port',
+    env: 'PAAE_HTTPS_PORT',
+    kind: 'string',
+    help: 'HTTPS port, 0 for any free port, off to disable (default 7443)',
+  },
+  {
+    flag: 'tls-cert',
+    env: 'PAAE_TLS_CERT',
+    kind: 'string',
+    help: 'PEM certificate for HTTPS (default: issued by the local CA)',
+  },
+  { flag: 'tls-key', env: 'PAAE_TLS_KEY', kind: 'string', help: 'PEM private key for --tls-cert' },
+  {
+    flag: 'issuer-host',
+    env: 'PAAE_ISSUER_HOST',
+    kind: 'string',
+    help: "Issue tokens as this origin, e.g. https://localhost:7443 (default: Microsoft's issuers)",
+  },
+  {
+    flag: 'device-code-interval',
+    env: 'PAAE_DEVICE_CODE_INTERVAL',
+    kind: 'string',
+    help: 'Seconds between device-code polls, 1 to 60 (default 5)',
   },
 ]
 
@@ -130,9 +165,25 @@ export function loadConfig(
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}; got '${logLevel}'`)
   }
+  const httpsPortValue = text('https-port') ?? '7443'
+  const tlsCert = optionalFile(text('tls-cert'), 'tls-cert')
+  const tlsKey = optionalFile(text('tls-key'), 'tls-key')
+  if ((tlsCert === undefined) !== (tlsKey === undefined))
+    throw new ConfigError('--tls-cert and --tls-key go together')
+  const interval = text('device-code-interval') ?? '5'
+  if (!/^\d{1,2}$/.test(interval) || Number(interval) < 1 || Number(interval) > 60) {
+    throw new ConfigError(
+      `--device-code-interval must be a whole number of seconds from 1 to 60; got '${interval}'`,
+    )
+  }
   return {
     host,
     port,
+    httpsPort: httpsPortValue === 'off' ? 'off' : parsePort(httpsPortValue, 'https-port'),
+    tlsCert,
+    tlsKey,
+    issuerHost: parseOrigin(text('issuer-host')),
+    deviceCodeInterval: Number(interval),
     dataDir,
     db,
     fixtures: fixturesValue === undefined ? undefined : resolve(fixturesValue),
@@ -142,11 +193,44 @@ export function loadConfig(
   }
 }
 
-function parsePort(value: string): number {
+function parsePort(value: string, flag = 'port'): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
-    throw new ConfigError(`--port must be a whole number from 0 to 65535; got '${value}'`)
+    const extra = flag === 'https-port' ? ', or off' : ''
+    throw new ConfigError(`--${flag} must be a whole number from 0 to 65535${extra}; got '${value}'`)
   }
   return Number(value)
+}
+
+function optionalFile(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined
+  const path = resolve(value)
+  try {
+    readFileSync(path)
+  } catch (error) {
+    throw new ConfigError(
+      `--${flag}: cannot read '${path}' (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    )
+  }
+  return path
+}
+
+function parseOrigin(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new ConfigError(`--issuer-host must be an origin such as https://localhost:7443; got '${value}'`)
+  }
+  if (
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    url.pathname !== '/' ||
+    url.search ||
+    url.hash
+  ) {
+    throw new ConfigError(`--issuer-host must be an origin such as https://localhost:7443; got '${value}'`)
+  }
+  return url.origin
 }
 
 function parseBoolean(value: string, name: string): boolean {

@@ -2,6 +2,7 @@ import { buildApp } from './app.ts'
 import { ConfigError, helpText, loadConfig } from './config.ts'
 import { FixtureError } from './fixtures.ts'
 import { FLOW_ADMIN_PREFIX } from './flow-api/index.ts'
+import { listen, type Listening } from './listen.ts'
 import { runTokenCommand } from './token-command.ts'
 
 /**
@@ -21,23 +22,18 @@ async function main(argv: string[]): Promise<number> {
     ...(config.fixtures ? { fixtures: config.fixtures } : {}),
     seed: config.seed,
     logLevel: config.logLevel,
+    ...(config.issuerHost ? { issuerHost: config.issuerHost } : {}),
+    deviceCodeInterval: config.deviceCodeInterval,
   })
-  await app.listen({ host: config.host, port: config.port })
-  const address = app.server.address()
-  const port = typeof address === 'object' && address ? address.port : config.port
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host
-  const base = `http://${host}:${port}`
-  console.log(`Flow admin API:   ${base}${FLOW_ADMIN_PREFIX}`)
-  console.log(`Token minting:    ${base}/_emulator/tokens`)
-  console.log(`OpenAPI:          ${base}/openapi.json`)
-  console.log(`Database:         ${config.db}`)
+  const listening = await listen(app, config)
+  for (const line of startupLines(listening, config.db)) console.log(line)
 
   let closing = false
   const close = (signal: string) => {
     if (closing) return
     closing = true
     app.log.info({ signal }, 'shutting down')
-    app.close().then(
+    listening.close().then(
       () => process.exit(0),
       (error: unknown) => {
         app.log.error({ err: error }, 'error while shutting down')
@@ -48,6 +44,20 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', () => close('SIGINT'))
   process.once('SIGTERM', () => close('SIGTERM'))
   return -1
+}
+
+/** One line per URL the emulator serves, with the real ports. */
+export function startupLines(listening: Listening, db: string): string[] {
+  const { httpUrl, httpsUrl, caCertificatePath } = listening
+  return [
+    `Flow admin API:   ${httpUrl}${FLOW_ADMIN_PREFIX}`,
+    ...(httpsUrl ? [`Flow admin API:   ${httpsUrl}${FLOW_ADMIN_PREFIX}`] : []),
+    `Entra ID:         ${httpsUrl ?? httpUrl}/{tenant}  (authority; discovery at /{tenant}/v2.0/.well-known/openid-configuration)`,
+    `Token minting:    ${httpUrl}/_emulator/tokens`,
+    `OpenAPI:          ${httpUrl}/openapi.json`,
+    ...(caCertificatePath ? [`CA certificate (NODE_EXTRA_CA_CERTS): ${caCertificatePath}`] : []),
+    `Database:         ${db}`,
+  ]
 }
 
 main(process.argv.slice(2)).then(

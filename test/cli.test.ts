@@ -37,14 +37,20 @@ function startEmulator(args: string[]): Promise<{ child: ChildProcess; lines: st
 
 describe('the command line', () => {
   it('serves on a free port, prints its URLs, mints a token for curl, and disables a flow with it', async () => {
-    const { child, lines, base } = await startEmulator([
+    const dataDir = mkdtempSync(join(tmpdir(), 'paae-cli-data-'))
+    const flags = [
       '--port',
       '0',
+      '--https-port',
+      '0',
+      '--data-dir',
+      dataDir,
       '--db',
       ':memory:',
       '--log-level',
       'warn',
-    ])
+    ]
+    const { child, lines, base } = await startEmulator(flags)
     expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(base).not.toBe('http://127.0.0.1:0')
     expect(lines).toEqual(
@@ -52,7 +58,15 @@ describe('the command line', () => {
         `Flow admin API:   ${base}${ADMIN}`,
         `Token minting:    ${base}/_emulator/tokens`,
         `OpenAPI:          ${base}/openapi.json`,
+        `CA certificate (NODE_EXTRA_CA_CERTS): ${join(dataDir, 'ca', 'ca.pem')}`,
       ]),
+    )
+    const https = lines.find((l) => l.startsWith('Flow admin API:   https://'))
+    expect(https).toMatch(
+      /^Flow admin API: {3}https:\/\/127\.0\.0\.1:\d+\/providers\/Microsoft\.ProcessSimple\/scopes\/admin$/,
+    )
+    expect(lines.find((l) => l.startsWith('Entra ID:'))).toMatch(
+      /^Entra ID: +https:\/\/127\.0\.0\.1:\d+\/\{tenant\}/,
     )
 
     const { stdout } = await run(process.execPath, [BIN, 'token', '--user', CONTOSO.admin.upn, '--url', base])
@@ -83,6 +97,7 @@ describe('the command line', () => {
   it.each([
     [['--port', 'x'], "--port must be a whole number from 0 to 65535; got 'x'"],
     [['--wat'], "Unknown option '--wat'"],
+    [['--https-port', 'x'], "--https-port must be a whole number from 0 to 65535, or off; got 'x'"],
     [['--fixtures', '/no/such.json'], "Fixture file '/no/such.json': cannot be read (ENOENT)"],
   ])('exits 2 with the reason for %j', async (args, message) => {
     const error = (await run(process.execPath, [BIN, ...args, '--db', ':memory:']).catch(

@@ -15,6 +15,11 @@ describe('loadConfig', () => {
       seed: true,
       logLevel: 'info',
       help: false,
+      httpsPort: 7443,
+      tlsCert: undefined,
+      tlsKey: undefined,
+      issuerHost: undefined,
+      deviceCodeInterval: 5,
     })
   })
 
@@ -45,6 +50,30 @@ describe('loadConfig', () => {
       logLevel: 'warn',
     })
     expect(loadConfig(['--db', ':memory:'], {}).db).toBe(':memory:')
+    expect(
+      loadConfig(
+        [
+          '--https-port',
+          'off',
+          '--tls-cert',
+          'fixtures/certs/contoso-automation.pem',
+          '--tls-key',
+          'fixtures/certs/contoso-automation.pem',
+          '--issuer-host',
+          'https://localhost:7443',
+          '--device-code-interval',
+          '1',
+        ],
+        {},
+      ),
+    ).toMatchObject({
+      httpsPort: 'off',
+      tlsCert: resolve('fixtures/certs/contoso-automation.pem'),
+      tlsKey: resolve('fixtures/certs/contoso-automation.pem'),
+      issuerHost: 'https://localhost:7443',
+      deviceCodeInterval: 1,
+    })
+    expect(loadConfig(['--https-port', '0'], {}).httpsPort).toBe(0)
     expect(loadConfig(['--db=x.sqlite'], {}).db).toBe(resolve('x.sqlite'))
   })
 
@@ -57,6 +86,9 @@ describe('loadConfig', () => {
       PAAE_FIXTURES: '/srv/f.json',
       PAAE_NO_SEED: 'true',
       PAAE_LOG_LEVEL: 'debug',
+      PAAE_HTTPS_PORT: '8443',
+      PAAE_ISSUER_HOST: 'http://127.0.0.1:7070',
+      PAAE_DEVICE_CODE_INTERVAL: '2',
     }
     expect(loadConfig([], env)).toMatchObject({
       host: '0.0.0.0',
@@ -66,6 +98,9 @@ describe('loadConfig', () => {
       fixtures: '/srv/f.json',
       seed: false,
       logLevel: 'debug',
+      httpsPort: 8443,
+      issuerHost: 'http://127.0.0.1:7070',
+      deviceCodeInterval: 2,
     })
     expect(loadConfig(['--port', '9090'], env).port).toBe(9090)
     expect(loadConfig([], { PAAE_NO_SEED: 'false' }).seed).toBe(true)
@@ -86,6 +121,21 @@ describe('loadConfig', () => {
     [['--no-seed=yes'], {}, /--no-seed/],
     [[], { PAAE_NO_SEED: 'maybe' }, "PAAE_NO_SEED must be true or false; got 'maybe'"],
     [[], { PAAE_PROT: '1' }, /^Unknown environment variable PAAE_PROT/],
+    [['--https-port', 'on'], {}, "--https-port must be a whole number from 0 to 65535, or off; got 'on'"],
+    [['--tls-cert', 'fixtures/certs/contoso-automation.pem'], {}, '--tls-cert and --tls-key go together'],
+    [['--tls-key', '/no/such.pem'], {}, "--tls-key: cannot read '/no/such.pem' (ENOENT)"],
+    [
+      ['--issuer-host', 'localhost:7443'],
+      {},
+      "--issuer-host must be an origin such as https://localhost:7443; got 'localhost:7443'",
+    ],
+    [['--issuer-host', 'https://localhost:7443/path'], {}, /--issuer-host must be an origin/],
+    [
+      ['--device-code-interval', '0'],
+      {},
+      "--device-code-interval must be a whole number of seconds from 1 to 60; got '0'",
+    ],
+    [['--device-code-interval', '61'], {}, /--device-code-interval/],
   ])('refuses %j %j', (argv, env, message) => {
     expect(() => loadConfig(argv, env)).toThrow(ConfigError)
     expect(() => loadConfig(argv, env)).toThrow(message)

@@ -4,6 +4,7 @@ import { createDirectoryRepository } from './directory.ts'
 import { createEnvironmentsRepository } from './environments.ts'
 import { createFlowsRepository } from './flows.ts'
 import { createMetaRepository } from './meta.ts'
+import { createOAuthGrantsRepository } from './oauth-grants.ts'
 import { createPermissionsRepository } from './permissions.ts'
 import { createTenantsRepository } from './tenants.ts'
 import { createUserDetailsRepository } from './user-details.ts'
@@ -20,6 +21,7 @@ export function createRepositories(db: Db) {
     permissions: createPermissionsRepository(db),
     userDetails: createUserDetailsRepository(db),
     approvals: createApprovalsRepository(db),
+    grants: createOAuthGrantsRepository(db),
   }
 }
 export type Repositories = ReturnType<typeof createRepositories>

@@ -10,9 +10,3 @@ export const FLOW_API_AUDIENCES: readonly string[] = [
   'https://management.azure.com/',
   'https://management.core.windows.net/',
 ]
-
-/** The v1 issuer Entra writes into tokens for these resources (entra.md §4.1). */
-export const v1Issuer = (tenantId: string) => `https://sts.windows.net/${tenantId}/`
-
-/** The v2 issuer; accepted as well, since real clients could present one (entra.md §8). */
-export const v2Issuer = (tenantId: string) => `https://login.microsoftonline.com/${tenantId}/v2.0`

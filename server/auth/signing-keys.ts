@@ -1,14 +1,7 @@
-import {
-  createHash,
-  createPrivateKey,
-  generateKeyPairSync,
-  X509Certificate,
-  type KeyObject,
-} from 'node:crypto'
-
-import forge from 'node-forge'
+import { createHash, createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto'
 
 import type { SigningKeyFixture } from '../../schemas/fixture.ts'
+import { createCertificate } from '../tls/certificates.ts'
 
 /**
  * Tenant signing keys, as Entra publishes them: an RSA key with a self-signed certificate, whose
@@ -22,11 +15,6 @@ export interface SigningKey {
   publicKey: KeyObject
   /** base64 DER of the certificate, for `x5c` in JWKS. */
   certificateDer: string
-}
-
-export function sha1Thumbprint(certificatePem: string): string {
-  const der = new X509Certificate(certificatePem).raw
-  return createHash('sha1').update(der).digest('base64url')
 }
 
 /** Parses stored PEMs into usable keys; throws with a clear message on a key that does not match its certificate. */
@@ -49,19 +37,12 @@ export function loadSigningKey(tenantId: string, pems: SigningKeyFixture): Signi
 
 /**
  * A new RSA-2048 key and a self-signed certificate for a tenant that brings none. Called once per
- * tenant when it is created, never per request (about 50 ms, mostly the key generation).
+ * tenant when it is created, never per request (about 100 to 300 ms, mostly the key generation).
  */
 export function generateSigningKeyPems(subject: string, notBefore: Date): SigningKeyFixture {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
-  const privateKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
-  const cert = forge.pki.createCertificate()
-  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString())
-  cert.serialNumber = '01' + createHash('sha256').update(privateKeyPem).digest('hex').slice(0, 30)
-  cert.validity.notBefore = notBefore
-  cert.validity.notAfter = new Date(notBefore.getTime() + 20 * 365 * 24 * 3600 * 1000)
-  const attrs = [{ name: 'commonName', value: `${subject} token signing (TEST ONLY)` }]
-  cert.setSubject(attrs)
-  cert.setIssuer(attrs)
-  cert.sign(forge.pki.privateKeyFromPem(privateKeyPem), forge.md.sha256.create())
-  return { privateKeyPem, certificatePem: forge.pki.certificateToPem(cert) }
+  return createCertificate({
+    commonName: `${subject} token signing (TEST ONLY)`,
+    notBefore,
+    validDays: 20 * 365,
+  })
 }

@@ -6,7 +6,7 @@ import type { AppRow, UserRow } from '../../db/repositories/directory.ts'
 import type { Clock } from '../clock.ts'
 import type { RandomSource } from '../random.ts'
 import { DEFAULT_USER_ROLE_TEMPLATE_ID, ROLE_TEMPLATE_IDS } from './directory-roles.ts'
-import { v1Issuer } from './audiences.ts'
+import type { Issuers } from './issuers.ts'
 import type { KeyRing } from './key-ring.ts'
 
 /** Azure PowerShell's public client: what the Power Apps admin PowerShell module signs in with. */
@@ -30,7 +30,12 @@ export interface MintedToken {
  * Mints v1-shaped access tokens, as Entra issues them for Microsoft first-party resources such as
  * Power Automate (entra.md §4.1, §4.5), signed with the tenant's key.
  */
-export function createTokenIssuer(deps: { keys: KeyRing; clock: Clock; random: RandomSource }) {
+export function createTokenIssuer(deps: {
+  keys: KeyRing
+  clock: Clock
+  random: RandomSource
+  issuers: Issuers
+}) {
   async function sign(tenantId: string, claims: JWTPayload, lifetimeSeconds: number): Promise<MintedToken> {
     const key = deps.keys.forTenant(tenantId)
     if (!key) throw new Error(`Tenant ${tenantId} has no signing key`)
@@ -45,9 +50,9 @@ export function createTokenIssuer(deps: { keys: KeyRing; clock: Clock; random: R
 
   const common = (req: TokenRequest) => ({
     aud: req.audience,
-    iss: v1Issuer(req.tenantId),
+    iss: deps.issuers.v1(req.tenantId),
     aio: deps.random.token(48),
-    idp: v1Issuer(req.tenantId),
+    idp: deps.issuers.v1(req.tenantId),
     rh: `0.${deps.random.token(32)}.`,
     tid: req.tenantId,
     uti: deps.random.token(16),
@@ -85,6 +90,23 @@ export function createTokenIssuer(deps: { keys: KeyRing; clock: Clock; random: R
       }
       return sign(req.tenantId, stripUndefined(claims), req.lifetimeSeconds)
     },
+    /** A v2 ID token for a signed-in user, for the client `clientId` (entra.md §0 item 5). */
+    async idToken(req: { tenantId: string; user: UserRow; clientId: string; nonce?: string | undefined }) {
+      const claims: JWTPayload = {
+        aud: req.clientId,
+        iss: deps.issuers.v2(req.tenantId),
+        name: req.user.display_name,
+        nonce: req.nonce,
+        oid: req.user.object_id,
+        preferred_username: req.user.upn,
+        rh: `0.${deps.random.token(32)}.`,
+        sub: pairwiseSubject(req.user.object_id, req.clientId),
+        tid: req.tenantId,
+        uti: deps.random.token(16),
+        ver: '2.0',
+      }
+      return (await sign(req.tenantId, stripUndefined(claims), 3600)).accessToken
+    },
     /** An app-only token for `app`'s service principal (client credentials). */
     forApp(req: TokenRequest & { app: AppRow; appidacr?: '1' | '2' }) {
       const claims: JWTPayload = {
@@ -102,6 +124,11 @@ export function createTokenIssuer(deps: { keys: KeyRing; clock: Clock; random: R
   }
 }
 export type TokenIssuer = ReturnType<typeof createTokenIssuer>
+
+/** `sub` is pairwise per application in real tokens: stable for one user and app, opaque. */
+function pairwiseSubject(objectId: string, clientId: string): string {
+  return createHash('sha256').update(`${objectId}:${clientId}`).digest('base64url').slice(0, 43)
+}
 
 function stripUndefined(claims: JWTPayload): JWTPayload {
   return Object.fromEntries(Object.entries(claims).filter(([, v]) => v !== undefined))

@@ -2,7 +2,8 @@ import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload
 
 import type { Clock } from '../clock.ts'
 import { errors } from '../errors.ts'
-import { FLOW_API_AUDIENCES, v1Issuer, v2Issuer } from './audiences.ts'
+import { FLOW_API_AUDIENCES } from './audiences.ts'
+import type { Issuers } from './issuers.ts'
 import type { KeyRing } from './key-ring.ts'
 
 /** Who is calling, from a verified token. */
@@ -26,7 +27,12 @@ const BEARER = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]+)[ \t]*$/i
  * lifetime with skew, the tenant's issuer and one of the accepted audiences (issue 2 §3,
  * entra.md §7). Every failure is a catalog 401; nothing here trusts an unverified claim.
  */
-export function createTokenVerifier(deps: { keys: KeyRing; clock: Clock; audiences?: readonly string[] }) {
+export function createTokenVerifier(deps: {
+  keys: KeyRing
+  clock: Clock
+  issuers: Issuers
+  audiences?: readonly string[]
+}) {
   const audiences = deps.audiences ?? FLOW_API_AUDIENCES
 
   return async function verify(authorization: string | undefined): Promise<Caller> {
@@ -76,7 +82,7 @@ export function createTokenVerifier(deps: { keys: KeyRing; clock: Clock; audienc
     const tenantId = typeof payload['tid'] === 'string' ? payload['tid'].toLowerCase() : ''
     const issuer = String(payload.iss ?? '')
     // The key must belong to the tenant the token claims, and the issuer must be that tenant's.
-    if (tenantId !== key.tenantId || (issuer !== v1Issuer(tenantId) && issuer !== v2Issuer(tenantId))) {
+    if (tenantId !== key.tenantId || !deps.issuers.accepts(issuer, tenantId)) {
       throw errors.wrongTenant(issuer)
     }
     const objectId = payload['oid']

@@ -1,7 +1,10 @@
+import type { RequestListener } from 'node:http'
+
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 
 import type { Repositories } from '../../db/repositories/index.ts'
+import type { Issuers } from '../auth/issuers.ts'
 import type { KeyRing } from '../auth/key-ring.ts'
 import type { TokenIssuer } from '../auth/token-issuer.ts'
 import type { TokenVerifier } from '../auth/token-verifier.ts'
@@ -14,8 +17,13 @@ export interface EmulatorContext {
   keys: KeyRing
   issuer: TokenIssuer
   verifier: TokenVerifier
+  issuers: Issuers
   clock: Clock
   random: RandomSource
+  /** Seconds between device-code polls. */
+  deviceCodeInterval: number
+  /** The app's request handler, for listeners other than the one Fastify owns (HTTPS). */
+  requestHandler: RequestListener
   /** `memory` or `file`, for health checks and logs. */
   database: 'memory' | 'file'
 }

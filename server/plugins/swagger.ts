@@ -27,6 +27,10 @@ async function openapi(app: FastifyInstance) {
       tags: [
         { name: 'Flow admin API', description: 'The admin operations of the Flow service' },
         { name: 'Emulator', description: 'The emulator control plane (loopback only)' },
+        {
+          name: 'Entra ID',
+          description: 'The emulated Microsoft Entra ID: discovery, keys, token, authorize and device code',
+        },
       ],
       components: {
         securitySchemes: {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 
 import { decodeJwt, SignJWT, type JWTPayload } from 'jose'
 
-import { sha1Thumbprint } from '../../server/auth/signing-keys.ts'
+import { sha1Thumbprint } from '../../server/tls/certificates.ts'
 import type { FixtureDocument } from '../../schemas/fixture.ts'
 
 const demo = JSON.parse(

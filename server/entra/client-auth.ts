@@ -1,0 +1,117 @@
+import { X509Certificate } from 'node:crypto'
+
+import { decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose'
+
+import type { TenantRow } from '../../db/repositories/tenants.ts'
+import type { EmulatorContext } from '../plugins/emulator-context.ts'
+import { CLOCK_SKEW_SECONDS } from '../auth/token-verifier.ts'
+import { entraErrors } from '../errors.ts'
+import { sha1Thumbprint, sha256Thumbprint } from '../tls/certificates.ts'
+import type { Client } from './clients.ts'
+
+export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
+
+/** How the client proved itself: `appidacr` 0 (public), 1 (secret) or 2 (certificate). */
+export type ClientAuthentication = '0' | '1' | '2'
+
+export interface ClientCredentials {
+  clientSecret: string | undefined
+  clientAssertion: string | undefined
+  clientAssertionType: string | undefined
+}
+
+/**
+ * Authenticates a confidential client by secret or by a certificate-signed assertion (entra.md §2),
+ * and refuses credentials from a public client. `audiences` are the token endpoint URLs the
+ * assertion may name as `aud`.
+ */
+export async function authenticateClient(
+  ctx: EmulatorContext,
+  tenant: TenantRow,
+  client: Client,
+  credentials: ClientCredentials,
+  audiences: string[],
+  options: { required: boolean },
+): Promise<ClientAuthentication> {
+  const { clientSecret, clientAssertion } = credentials
+  if (client.kind === 'public') {
+    if (clientSecret !== undefined || clientAssertion !== undefined)
+      throw entraErrors.publicClientWithCredential()
+    if (options.required) throw entraErrors.missingClientCredential()
+    return '0'
+  }
+  if (clientSecret !== undefined) {
+    if (!client.app.secrets.includes(clientSecret)) throw entraErrors.invalidClientSecret(client.clientId)
+    return '1'
+  }
+  if (clientAssertion !== undefined) {
+    if (credentials.clientAssertionType !== JWT_BEARER_ASSERTION) {
+      throw entraErrors.malformedRequest(`client_assertion_type must be '${JWT_BEARER_ASSERTION}'.`)
+    }
+    await verifyAssertion(ctx, tenant, client.clientId, client.app.certificates, clientAssertion, audiences)
+    return '2'
+  }
+  throw entraErrors.missingClientCredential()
+}
+
+async function verifyAssertion(
+  ctx: EmulatorContext,
+  tenant: TenantRow,
+  clientId: string,
+  certificates: string[],
+  assertion: string,
+  audiences: string[],
+): Promise<void> {
+  let header: ReturnType<typeof decodeProtectedHeader>
+  try {
+    header = decodeProtectedHeader(assertion)
+  } catch {
+    throw entraErrors.assertionInvalid('The client assertion is not a JWT.')
+  }
+  const sha256 = typeof header['x5t#S256'] === 'string' ? header['x5t#S256'] : undefined
+  const sha1 = typeof header.x5t === 'string' ? header.x5t : undefined
+  if (!sha256 && !sha1) throw entraErrors.assertionWithoutThumbprint()
+  const certificate = certificates.find((pem) =>
+    sha256 ? sha256Thumbprint(pem) === sha256 : sha1Thumbprint(pem) === sha1,
+  )
+  const thumbprint = sha256 ?? sha1 ?? ''
+  if (!certificate) throw entraErrors.certificateNotRegistered(thumbprint, clientId)
+
+  const now = ctx.clock.now()
+  let payload
+  try {
+    ;({ payload } = await jwtVerify(assertion, new X509Certificate(certificate).publicKey, {
+      algorithms: ['RS256', 'PS256'],
+      clockTolerance: CLOCK_SKEW_SECONDS,
+      currentDate: now,
+    }))
+  } catch (error) {
+    if (error instanceof joseErrors.JWTExpired) throw entraErrors.assertionExpired()
+    if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'nbf')
+      throw entraErrors.assertionExpired()
+    if (error instanceof joseErrors.JOSEAlgNotAllowed)
+      throw entraErrors.assertionInvalid('The algorithm must be RS256 or PS256.')
+    throw entraErrors.assertionSignatureInvalid(thumbprint)
+  }
+  if (typeof payload.exp !== 'number')
+    throw entraErrors.assertionInvalid("The client assertion has no 'exp' claim.")
+  if (payload.iss?.toLowerCase() !== clientId || payload.sub?.toLowerCase() !== clientId) {
+    throw entraErrors.assertionSubjectMismatch()
+  }
+  const audience = Array.isArray(payload.aud) ? payload.aud[0] : payload.aud
+  const wanted = audiences.map((a) => a.toLowerCase())
+  if (typeof audience !== 'string' || !wanted.includes(audience.toLowerCase())) {
+    throw entraErrors.assertionInvalid(`The audience '${String(audience)}' is not this token endpoint.`)
+  }
+  if (typeof payload.jti !== 'string' || payload.jti === '') {
+    throw entraErrors.assertionInvalid("The client assertion has no 'jti' claim.")
+  }
+  // A jti is good once, until the assertion expires (then the assertion itself is refused).
+  const fresh = ctx.repos.grants.add('jti', `${clientId}:${payload.jti}`, {
+    tenantId: tenant.id,
+    data: {},
+    expiresAt: payload.exp + CLOCK_SKEW_SECONDS,
+  })
+  if (!fresh)
+    throw entraErrors.assertionInvalid(`The client assertion with jti '${payload.jti}' was already used.`)
+}

@@ -1,0 +1,55 @@
+import { entraErrors } from '../../errors.ts'
+import { authenticateClient } from '../client-auth.ts'
+import { resolveClient } from '../clients.ts'
+import type { TokenRequest } from '../token-request.ts'
+import { userTokenResponse } from '../token-response.ts'
+
+/** What a device code stands for, from POST .../devicecode until the user approves at /devicelogin. */
+export interface DeviceGrant {
+  clientId: string
+  userCode: string
+  /** Set when the user approved. */
+  userId?: string
+}
+
+export const DEVICE_CODE_LIFETIME_SECONDS = 900
+
+/**
+ * `grant_type=device_code` (what MSAL sends) or `urn:ietf:params:oauth:grant-type:device_code`
+ * (RFC 8628): `authorization_pending` until the user approves, then tokens, once.
+ */
+export async function deviceCodeGrant(req: TokenRequest) {
+  const deviceCode = req.form['device_code'] ?? req.form['code'] ?? req.required('device_code')
+  const grant = req.ctx.repos.grants.find<DeviceGrant>('device', deviceCode)
+  if (!grant) throw entraErrors.invalidGrant('device_code')
+  const now = Math.floor(req.ctx.clock.now().getTime() / 1000)
+  if (grant.expiresAt < now) throw entraErrors.deviceCodeExpired()
+  const clientId = req.required('client_id').toLowerCase()
+  if (clientId !== grant.data.clientId) throw entraErrors.clientMismatch()
+  if (grant.data.userId === undefined || grant.tenantId === null) throw entraErrors.authorizationPending()
+  const tenant = req.ctx.repos.tenants.findById(grant.tenantId)
+  const user = tenant && req.ctx.repos.directory.findUser(tenant.id, grant.data.userId)
+  if (!tenant || !user) throw entraErrors.invalidGrant('device_code')
+  const client = resolveClient(req.ctx.repos, tenant.id, clientId)
+  const appidacr = await authenticateClient(
+    req.ctx,
+    tenant,
+    client,
+    req.credentials,
+    req.assertionAudiences(tenant),
+    {
+      required: false,
+    },
+  )
+  req.ctx.repos.grants.remove('device', deviceCode)
+  req.ctx.repos.grants.remove('user_code', grant.data.userCode)
+  return userTokenResponse(req.ctx, {
+    tenant,
+    user,
+    clientId,
+    appidacr,
+    resource: req.resource(tenant),
+    version: req.version,
+    clientInfo: req.wantsClientInfo,
+  })
+}

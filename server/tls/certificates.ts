@@ -1,0 +1,118 @@
+import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto'
+import { isIP } from 'node:net'
+
+import forge from 'node-forge'
+
+/**
+ * X.509 certificates for the emulator's own needs: token-signing certificates, its local CA and
+ * the leaf certificates that CA issues for HTTPS. Keys come from Node's crypto (fast, native);
+ * node-forge only builds and signs the certificate structure, which Node cannot do.
+ */
+
+export interface KeyAndCertificate {
+  /** PKCS#8 PEM. */
+  privateKeyPem: string
+  certificatePem: string
+}
+
+const DAY_MS = 24 * 3600 * 1000
+
+export function newRsaKeyPem(): { privateKeyPem: string; publicKeyPem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  return {
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  }
+}
+
+interface CertificateRequest {
+  commonName: string
+  notBefore: Date
+  validDays: number
+  /** Issuer; a self-signed certificate when absent. */
+  issuer?: KeyAndCertificate
+  isCa?: boolean
+  /** Subject alternative names: host names and IP addresses. */
+  hosts?: string[]
+}
+
+/** A new key and a certificate for it, signed by `issuer` or by itself. */
+export function createCertificate(request: CertificateRequest): KeyAndCertificate {
+  const { privateKeyPem, publicKeyPem } = newRsaKeyPem()
+  const cert = forge.pki.createCertificate()
+  cert.publicKey = forge.pki.publicKeyFromPem(publicKeyPem)
+  // A positive serial (leading 01), unique per key.
+  cert.serialNumber = '01' + createHash('sha256').update(publicKeyPem).digest('hex').slice(0, 30)
+  // Backdated by a day so a client whose clock is slightly behind still accepts it.
+  cert.validity.notBefore = new Date(request.notBefore.getTime() - DAY_MS)
+  cert.validity.notAfter = new Date(request.notBefore.getTime() + request.validDays * DAY_MS)
+  const subject = [{ name: 'commonName', value: request.commonName }]
+  cert.setSubject(subject)
+  cert.setIssuer(
+    request.issuer ? forge.pki.certificateFromPem(request.issuer.certificatePem).subject.attributes : subject,
+  )
+  const extensions: object[] = [{ name: 'subjectKeyIdentifier' }]
+  if (request.isCa) {
+    extensions.push({ name: 'basicConstraints', cA: true, critical: true })
+    extensions.push({
+      name: 'keyUsage',
+      keyCertSign: true,
+      cRLSign: true,
+      digitalSignature: true,
+      critical: true,
+    })
+  } else {
+    extensions.push({ name: 'basicConstraints', cA: false })
+    extensions.push({ name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true })
+  }
+  if (request.hosts?.length) {
+    extensions.push({ name: 'extKeyUsage', serverAuth: true })
+    extensions.push({
+      name: 'subjectAltName',
+      altNames: request.hosts.map((host) => (isIP(host) ? { type: 7, ip: host } : { type: 2, value: host })),
+    })
+  }
+  if (request.issuer) {
+    const issuerCert = forge.pki.certificateFromPem(request.issuer.certificatePem)
+    extensions.push({
+      name: 'authorityKeyIdentifier',
+      keyIdentifier: issuerCert.generateSubjectKeyIdentifier().getBytes(),
+    })
+  }
+  cert.setExtensions(extensions)
+  const signer = forge.pki.privateKeyFromPem(request.issuer?.privateKeyPem ?? privateKeyPem)
+  cert.sign(signer, forge.md.sha256.create())
+  return { privateKeyPem, certificatePem: forge.pki.certificateToPem(cert) }
+}
+
+/** base64url SHA-1 of the DER certificate: Entra's `x5t` and `kid`. */
+export function sha1Thumbprint(certificatePem: string): string {
+  return createHash('sha1').update(new X509Certificate(certificatePem).raw).digest('base64url')
+}
+
+/** base64url SHA-256 of the DER certificate: `x5t#S256`. */
+export function sha256Thumbprint(certificatePem: string): string {
+  return createHash('sha256').update(new X509Certificate(certificatePem).raw).digest('base64url')
+}
+
+/** The certificate and key inside a PKCS#12 (PFX) file, as the connector's certificate form takes them. */
+export function readPfx(pfx: Buffer, password: string): KeyAndCertificate {
+  let p12: forge.pkcs12.Pkcs12Pfx
+  try {
+    p12 = forge.pkcs12.pkcs12FromAsn1(
+      forge.asn1.fromDer(forge.util.createBuffer(pfx.toString('binary'))),
+      password,
+    )
+  } catch (error) {
+    throw new Error(`not a PFX file, or the password is wrong (${(error as Error).message})`)
+  }
+  const cert = p12.getBags({ bagType: forge.pki.oids['certBag']! })[forge.pki.oids['certBag']!]?.[0]?.cert
+  const keyBags = p12.getBags({ bagType: forge.pki.oids['pkcs8ShroudedKeyBag']! })
+  const key = keyBags[forge.pki.oids['pkcs8ShroudedKeyBag']!]?.[0]?.key
+  if (!cert || !key) throw new Error('the PFX file must hold a certificate and its private key')
+  const privateKeyInfo = forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(key))
+  return {
+    certificatePem: forge.pki.certificateToPem(cert),
+    privateKeyPem: forge.pki.privateKeyInfoToPem(privateKeyInfo),
+  }
+}
