@@ -5,7 +5,7 @@ import { Type } from 'typebox'
 import type { UserRow } from '../../db/repositories/directory.ts'
 import type { TenantRow } from '../../db/repositories/tenants.ts'
 import { PathSegment } from '../../schemas/common.ts'
-import type { EntraError} from '../errors.ts';
+import type { EntraError } from '../errors.ts'
 import { entraErrors } from '../errors.ts'
 import { passwordMatches } from './grants/password.ts'
 import { CODE_LIFETIME_SECONDS, type CodeGrant } from './grants/authorization-code.ts'

@@ -41,7 +41,8 @@ export function parseTokenRequest(
   }
   const form: Record<string, string> = {}
   for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
-    if (typeof value === 'string') form[key] = value
+    // An empty field is an absent one, as for Entra (`client_secret=` is no secret).
+    if (typeof value === 'string' && value !== '') form[key] = value
   }
   if (version === 'v2' && form['resource'] !== undefined) throw entraErrors.resourceParameterOnV2()
 
