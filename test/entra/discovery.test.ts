@@ -114,7 +114,7 @@ describe('JWKS and instance discovery', () => {
     expect((jwks.keys[0]!['x5c'] as string[])[0]).toMatch(/^MII/)
     const token = await t.mint({ user: CONTOSO.admin.upn })
     const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), { currentDate: new Date(TEST_NOW) })
-    expect(payload.tid).toBe(CONTOSO.tenantId)
+    expect(payload['tid']).toBe(CONTOSO.tenantId)
 
     const v1 = await t.app.inject({ method: 'GET', url: `/${CONTOSO.domain}/discovery/keys` })
     expect(v1.json().keys[0]).not.toHaveProperty('issuer')

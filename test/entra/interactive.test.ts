@@ -198,7 +198,7 @@ describe('device code', () => {
 
       const tokens = await poll()
       expect(tokens.statusCode).toBe(200)
-      expect(decodeJwt(tokens.json().access_token).oid).toBe(CONTOSO.admin.id)
+      expect(decodeJwt(tokens.json().access_token)['oid']).toBe(CONTOSO.admin.id)
       expectEntraError(await poll(), { status: 400, error: 'invalid_grant', code: 70000 })
     }
   })
