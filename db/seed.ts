@@ -6,6 +6,8 @@ export interface SeedOptions {
   generateSigningKey: (tenant: TenantFixture) => SigningKeyFixture
   /** Computes the `kid` of a certificate, so the key table can be looked up by it. */
   kidOf: (certificatePem: string) => string
+  /** The certificate (PEM) inside a PFX registered for an app; only the public part is kept. */
+  certificateOfPfx: (pfxBase64: string, password: string) => string
 }
 
 /**
@@ -62,7 +64,9 @@ function seedTenant(repos: Repositories, tenant: TenantFixture, options: SeedOpt
       display_name: a.displayName,
       service_principal_id: lower(a.servicePrincipalId),
       secrets: a.secrets,
-      certificates: a.certificates.map((c) => c.certificatePem),
+      certificates: a.certificates.map((c) =>
+        'certificatePem' in c ? c.certificatePem : options.certificateOfPfx(c.pfxBase64, c.password),
+      ),
       management_application: a.managementApplication,
     })
   }

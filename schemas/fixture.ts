@@ -50,11 +50,21 @@ export const AppFixture = Type.Object(
     displayName: Name,
     servicePrincipalId: Guid,
     secrets: Type.Array(Type.String({ minLength: 1, maxLength: 256 })),
+    // As PEM, or as the connector's form takes it: a PFX file (base64) with its password.
     certificates: Type.Array(
-      Type.Object(
-        { certificatePem: Type.String({ minLength: 1, description: 'X.509 certificate, PEM' }) },
-        strict,
-      ),
+      Type.Union([
+        Type.Object(
+          { certificatePem: Type.String({ minLength: 1, description: 'X.509 certificate, PEM' }) },
+          strict,
+        ),
+        Type.Object(
+          {
+            pfxBase64: Type.String({ minLength: 1, description: 'PKCS#12 (PFX) file, base64' }),
+            password: Type.String({ description: 'The PFX password' }),
+          },
+          strict,
+        ),
+      ]),
     ),
     managementApplication: Type.Boolean({
       description: 'Registered as a Power Platform management application (may call the admin API)',

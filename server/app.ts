@@ -12,7 +12,7 @@ import type { FixtureDocument } from '../schemas/fixture.ts'
 import { createIssuers } from './auth/issuers.ts'
 import { createKeyRing } from './auth/key-ring.ts'
 import { generateSigningKeyPems } from './auth/signing-keys.ts'
-import { sha1Thumbprint } from './tls/certificates.ts'
+import { readPfx, sha1Thumbprint } from './tls/certificates.ts'
 import { createTokenIssuer } from './auth/token-issuer.ts'
 import { createTokenVerifier } from './auth/token-verifier.ts'
 import { systemClock, type Clock } from './clock.ts'
@@ -134,6 +134,7 @@ function seed(repos: Repositories, fixtures: FixtureDocument | string | undefine
   seedFixtures(repos, doc, {
     generateSigningKey: (tenant) => generateSigningKeyPems(tenant.displayName, clock.now()),
     kidOf: sha1Thumbprint,
+    certificateOfPfx: (pfx, password) => readPfx(Buffer.from(pfx, 'base64'), password).certificatePem,
   })
   repos.meta.set('seeded_at', clock.now().toISOString())
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { Compile } from 'typebox/compile'
 
 import { FixtureDocument } from '../schemas/fixture.ts'
+import { readPfx } from './tls/certificates.ts'
 
 /** The demo tenant shipped with the emulator, loaded when no `--fixtures` is given. */
 export const DEMO_FIXTURES_PATH = fileURLToPath(new URL('../fixtures/demo-tenant.json', import.meta.url))
@@ -73,8 +74,16 @@ function semanticProblems(doc: FixtureDocument): string[] {
       unique(`client id in tenant ${tenant.id}`, a.clientId, `${at}/apps/${i}/clientId`)
       unique('object id', a.servicePrincipalId, `${at}/apps/${i}/servicePrincipalId`)
       a.certificates.forEach((c, j) => {
-        if (!isCertificate(c.certificatePem))
-          problems.push(`${at}/apps/${i}/certificates/${j}: not a PEM X.509 certificate`)
+        const where = `${at}/apps/${i}/certificates/${j}`
+        if ('certificatePem' in c) {
+          if (!isCertificate(c.certificatePem)) problems.push(`${where}: not a PEM X.509 certificate`)
+        } else {
+          try {
+            readPfx(Buffer.from(c.pfxBase64, 'base64'), c.password)
+          } catch (error) {
+            problems.push(`${where}: ${(error as Error).message}`)
+          }
+        }
       })
     })
     const defaults = tenant.environments.filter((e) => e.isDefault)

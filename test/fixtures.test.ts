@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,6 +16,7 @@ import type { FixtureDocument } from '../schemas/fixture.ts'
 import { buildTestApp } from './helpers/build-test-app.ts'
 import { ADMIN, API, CONTOSO } from './helpers/demo.ts'
 
+const PFX_BASE64 = readFileSync('fixtures/certs/contoso-automation.pfx').toString('base64')
 const demo = () => JSON.parse(readFileSync(DEMO_FIXTURES_PATH, 'utf8')) as FixtureDocument
 
 function writeTemp(content: string): string {
@@ -100,10 +102,18 @@ describe('fixture validation names the file, the path and the problem', () => {
     [
       'a certificate that is not one',
       (d) => {
-        d.tenants[0]!.apps[0]!.certificates[0]!.certificatePem = 'garbage'
+        d.tenants[0]!.apps[0]!.certificates[0] = { certificatePem: 'garbage' }
         return d
       },
       /\/tenants\/0\/apps\/0\/certificates\/0: not a PEM X.509 certificate/,
+    ],
+    [
+      'a PFX with the wrong password',
+      (d) => {
+        d.tenants[0]!.apps[0]!.certificates[0] = { pfxBase64: PFX_BASE64, password: 'wrong' }
+        return d
+      },
+      /\/tenants\/0\/apps\/0\/certificates\/0: not a PFX file, or the password is wrong/,
     ],
   ]
   it.each(cases)('%s', (_, edit, message) => {
@@ -136,6 +146,18 @@ describe('fixture validation names the file, the path and the problem', () => {
 })
 
 describe('a custom fixture', () => {
+  it('registers an app certificate given as PFX with its password, as the connector form takes it', async () => {
+    const doc = demo()
+    doc.tenants[0]!.apps[0]!.certificates = [{ pfxBase64: PFX_BASE64, password: 'emulator' }]
+    const t = await buildTestApp({ fixtures: doc })
+    const app = t.app.emulator.repos.directory.findApp(CONTOSO.tenantId, CONTOSO.automationApp.clientId)
+    const pem = readFileSync('fixtures/certs/contoso-automation.pem', 'utf8')
+    expect(app?.certificates).toHaveLength(1)
+    expect(new X509Certificate(app!.certificates[0]!).fingerprint256).toBe(
+      new X509Certificate(pem).fingerprint256,
+    )
+  })
+
   it('seeds a tenant without a signing key: one is generated, and its tokens work', async () => {
     const doc = demo()
     const tenant = doc.tenants[1]!
