@@ -1,7 +1,27 @@
-import type { FixtureDocument, SigningKeyFixture, TenantFixture } from '../schemas/fixture.ts'
+import type {
+  ConnectionFixture,
+  FixtureDocument,
+  SigningKeyFixture,
+  TenantFixture,
+} from '../schemas/fixture.ts'
+import type { ConnectionRow } from './repositories/connections.ts'
 import type { Repositories } from './repositories/index.ts'
 
+/** A fixture that passed its schema but cannot be stored; `path` is the JSON path of the problem. */
+export class SeedError extends Error {
+  override name = 'SeedError'
+}
+
 export interface SeedOptions {
+  /** When seeding happens, for records whose fixture gives no time. */
+  now: string
+  /** Checks and builds a connection record (server/connector/connection-factory.ts). */
+  buildConnection: (
+    repos: Repositories,
+    tenantId: string,
+    input: ConnectionFixture,
+    createdTime: string,
+  ) => { row: ConnectionRow } | { problem: string }
   /** Key material for a tenant the document brings none for (generated once, at seeding). */
   generateSigningKey: (tenant: TenantFixture) => SigningKeyFixture
   /** Computes the `kid` of a certificate, so the key table can be looked up by it. */
@@ -16,13 +36,13 @@ export interface SeedOptions {
  */
 export function seedFixtures(repos: Repositories, doc: FixtureDocument, options: SeedOptions): void {
   repos.db.transaction(() => {
-    for (const tenant of doc.tenants) seedTenant(repos, tenant, options)
+    doc.tenants.forEach((tenant, index) => seedTenant(repos, tenant, index, options))
   })()
 }
 
 const lower = (id: string) => id.toLowerCase()
 
-function seedTenant(repos: Repositories, tenant: TenantFixture, options: SeedOptions): void {
+function seedTenant(repos: Repositories, tenant: TenantFixture, index: number, options: SeedOptions): void {
   const tenantId = lower(tenant.id)
   repos.tenants.insert({
     id: tenantId,
@@ -142,4 +162,11 @@ function seedTenant(repos: Repositories, tenant: TenantFixture, options: SeedOpt
       consent_business_app_platform_time: d.consentBusinessAppPlatformTime,
     })
   }
+  tenant.connections?.forEach((connection, i) => {
+    const built = options.buildConnection(repos, tenantId, connection, options.now)
+    if ('problem' in built) throw new SeedError(`/tenants/${index}/connections/${i}: ${built.problem}`)
+    if (!repos.connections.insertOrGet(built.row).created) {
+      throw new SeedError(`/tenants/${index}/connections/${i}/id: duplicate connection id '${connection.id}'`)
+    }
+  })
 }

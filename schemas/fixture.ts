@@ -148,6 +148,27 @@ export const UserDetailsFixture = Type.Object(
 )
 export type UserDetailsFixture = Static<typeof UserDetailsFixture>
 
+/** A connection of the connector: owned by a user (or app) of the tenant; not shareable (issue 4). */
+export const ConnectionFixture = Type.Object(
+  {
+    id: Type.String({
+      pattern: '^[A-Za-z0-9._~-]{1,128}$',
+      description: 'Any URL-safe string of 1 to 128 characters',
+    }),
+    owner: Type.String({
+      minLength: 1,
+      maxLength: 256,
+      description: 'UPN or object id of the user who created it',
+    }),
+    authType: Type.Enum(['firstParty', 'CertOauth']),
+    clientId: Type.Optional(Guid),
+    pfxBase64: Type.Optional(Type.String({ minLength: 1, description: 'CertOauth: the PFX, base64' })),
+    password: Type.Optional(Type.String({ description: 'CertOauth: the PFX password' })),
+  },
+  strict,
+)
+export type ConnectionFixture = Static<typeof ConnectionFixture>
+
 export const TenantFixture = Type.Object(
   {
     id: Guid,
@@ -163,6 +184,7 @@ export const TenantFixture = Type.Object(
     apps: Type.Array(AppFixture),
     environments: Type.Array(EnvironmentFixture),
     userDetails: Type.Array(UserDetailsFixture),
+    connections: Type.Optional(Type.Array(ConnectionFixture)),
   },
   strict,
 )

@@ -7,20 +7,24 @@ import type { DestinationStream } from 'pino'
 import { migrate } from '../db/migrate.ts'
 import { openDatabase } from '../db/open.ts'
 import { createRepositories, type Repositories } from '../db/repositories/index.ts'
-import { seedFixtures } from '../db/seed.ts'
+import { SeedError, seedFixtures } from '../db/seed.ts'
 import type { FixtureDocument } from '../schemas/fixture.ts'
+import { CONNECTOR_AUDIENCES } from './auth/audiences.ts'
 import { createIssuers } from './auth/issuers.ts'
 import { createKeyRing } from './auth/key-ring.ts'
 import { generateSigningKeyPems } from './auth/signing-keys.ts'
 import { readPfx, sha1Thumbprint } from './tls/certificates.ts'
 import { createTokenIssuer } from './auth/token-issuer.ts'
 import { createTokenVerifier } from './auth/token-verifier.ts'
-import { systemClock, type Clock } from './clock.ts'
+import { systemClock, toFlowTimestamp, type Clock } from './clock.ts'
 import type { LogLevel } from './config.ts'
+import { buildConnection } from './connector/connection-factory.ts'
+import connectorGateway, { CONNECTOR_PREFIX } from './connector/index.ts'
+import connections from './control/connections.ts'
 import tokens from './control/tokens.ts'
 import { errors } from './errors.ts'
 import entraId from './entra/index.ts'
-import { DEMO_FIXTURES_PATH, loadFixtureFile } from './fixtures.ts'
+import { DEMO_FIXTURES_PATH, FixtureError, loadFixtureFile, validateFixtureDocument } from './fixtures.ts'
 import flowAdminApi, { FLOW_ADMIN_PREFIX } from './flow-api/index.ts'
 import auth from './plugins/auth.ts'
 import bodyParsers from './plugins/body-parsers.ts'
@@ -28,8 +32,10 @@ import emulatorContext from './plugins/emulator-context.ts'
 import errorHandler, { sendServiceError } from './plugins/error-handler.ts'
 import requestIds, { correlationIdOf, setRequestIdHeaders } from './plugins/request-ids.ts'
 import openapi from './plugins/swagger.ts'
+import throttleHeaders from './plugins/throttle.ts'
 import validation from './plugins/validation.ts'
 import { cryptoRandom, type RandomSource } from './random.ts'
+import { createSlidingWindowLimiter, type ThrottleSettings } from './throttle/sliding-window.ts'
 
 export interface AppOptions {
   /** SQLite file path, or `:memory:`. */
@@ -47,6 +53,20 @@ export interface AppOptions {
   issuerHost?: string
   /** Seconds between device-code polls (default 5, as Entra). */
   deviceCodeInterval?: number
+  /** Throttling per connection (default: on, 100 calls per 60 s, rejected calls counted). */
+  throttle?: Partial<ThrottleSettings>
+  /** Add RateLimit-* headers (default off: the real gateway does not send them). */
+  rateLimitHeaders?: boolean
+  /** Create a firstParty connection for an unknown connection id (default on). */
+  autoConnections?: boolean
+}
+
+/** The connector page's limit: 100 API calls per connection per 60 seconds (flow-admin-api.md §5.1). */
+export const DEFAULT_THROTTLE: ThrottleSettings = {
+  enabled: true,
+  limit: 100,
+  windowSeconds: 60,
+  countRejected: true,
 }
 
 /** Bodies above 1 MiB are refused with 413 before they are read in full. */
@@ -110,6 +130,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     keys,
     issuer: createTokenIssuer({ keys, clock, random, issuers }),
     verifier: createTokenVerifier({ keys, clock, issuers }),
+    connectorVerifier: createTokenVerifier({ keys, clock, issuers, audiences: CONNECTOR_AUDIENCES }),
+    throttle: createSlidingWindowLimiter({ ...DEFAULT_THROTTLE, ...options.throttle }),
+    settings: {
+      autoConnections: options.autoConnections ?? true,
+      rateLimitHeaders: options.rateLimitHeaders ?? false,
+    },
     issuers,
     clock,
     random,
@@ -123,15 +149,33 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(bodyParsers)
   await app.register(validation)
   await app.register(openapi)
+  await app.register(throttleHeaders)
   await app.register(flowAdminApi, { prefix: FLOW_ADMIN_PREFIX })
+  await app.register(connectorGateway, { prefix: CONNECTOR_PREFIX })
+  await app.register(connections)
   await app.register(tokens)
   await app.register(entraId)
   return app
 }
 
 function seed(repos: Repositories, fixtures: FixtureDocument | string | undefined, clock: Clock): void {
-  const doc = typeof fixtures === 'object' ? fixtures : loadFixtureFile(fixtures ?? DEMO_FIXTURES_PATH)
+  const path = typeof fixtures === 'object' ? undefined : (fixtures ?? DEMO_FIXTURES_PATH)
+  const doc =
+    path === undefined ? validateFixtureDocument(fixtures, 'Fixture document') : loadFixtureFile(path)
+  try {
+    seedDocument(repos, doc, clock)
+  } catch (error) {
+    if (error instanceof SeedError) {
+      throw new FixtureError(`${path ? `Fixture file '${path}'` : 'Fixture document'}: ${error.message}`)
+    }
+    throw error
+  }
+}
+
+function seedDocument(repos: Repositories, doc: FixtureDocument, clock: Clock): void {
   seedFixtures(repos, doc, {
+    now: toFlowTimestamp(clock.now()),
+    buildConnection,
     generateSigningKey: (tenant) => generateSigningKeyPems(tenant.displayName, clock.now()),
     kidOf: sha1Thumbprint,
     certificateOfPfx: (pfx, password) => readPfx(Buffer.from(pfx, 'base64'), password).certificatePem,

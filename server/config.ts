@@ -30,6 +30,9 @@ export interface EmulatorConfig {
   issuerHost: string | undefined
   /** Seconds a device-code client waits between polls (Entra says 5). */
   deviceCodeInterval: number
+  throttle: { enabled: boolean; limit: number; windowSeconds: number; countRejected: boolean }
+  rateLimitHeaders: boolean
+  autoConnections: boolean
 }
 
 export class ConfigError extends Error {
@@ -101,6 +104,42 @@ export const SETTINGS: readonly Setting[] = [
     env: 'PAAE_DEVICE_CODE_INTERVAL',
     kind: 'string',
     help: 'Seconds between device-code polls, 1 to 60 (default 5)',
+  },
+  {
+    flag: 'throttle',
+    env: 'PAAE_THROTTLE',
+    kind: 'string',
+    help: 'on or off: throttle calls per connection (default on)',
+  },
+  {
+    flag: 'throttle-limit',
+    env: 'PAAE_THROTTLE_LIMIT',
+    kind: 'string',
+    help: 'Calls per connection per window, 1 to 1000000 (default 100)',
+  },
+  {
+    flag: 'throttle-window-seconds',
+    env: 'PAAE_THROTTLE_WINDOW_SECONDS',
+    kind: 'string',
+    help: 'Length of the sliding window, 1 to 86400 (default 60)',
+  },
+  {
+    flag: 'throttle-count-rejected',
+    env: 'PAAE_THROTTLE_COUNT_REJECTED',
+    kind: 'string',
+    help: 'true or false: 429-rejected calls count too, as in Azure API Management (default true)',
+  },
+  {
+    flag: 'rate-limit-headers',
+    env: 'PAAE_RATE_LIMIT_HEADERS',
+    kind: 'string',
+    help: 'true or false: add RateLimit-* headers (default false)',
+  },
+  {
+    flag: 'auto-connections',
+    env: 'PAAE_AUTO_CONNECTIONS',
+    kind: 'string',
+    help: 'true or false: an unknown connection id creates a connection for the caller (default true)',
   },
 ]
 
@@ -176,9 +215,25 @@ export function loadConfig(
       `--device-code-interval must be a whole number of seconds from 1 to 60; got '${interval}'`,
     )
   }
+  const throttleSwitch = text('throttle') ?? 'on'
+  if (throttleSwitch !== 'on' && throttleSwitch !== 'off')
+    throw new ConfigError(`--throttle must be on or off; got '${throttleSwitch}'`)
   return {
     host,
     port,
+    throttle: {
+      enabled: throttleSwitch === 'on',
+      limit: parseWhole(text('throttle-limit') ?? '100', 'throttle-limit', 1, 1_000_000),
+      windowSeconds: parseWhole(
+        text('throttle-window-seconds') ?? '60',
+        'throttle-window-seconds',
+        1,
+        86_400,
+      ),
+      countRejected: parseFlagValue(text('throttle-count-rejected') ?? 'true', 'throttle-count-rejected'),
+    },
+    rateLimitHeaders: parseFlagValue(text('rate-limit-headers') ?? 'false', 'rate-limit-headers'),
+    autoConnections: parseFlagValue(text('auto-connections') ?? 'true', 'auto-connections'),
     httpsPort: httpsPortValue === 'off' ? 'off' : parsePort(httpsPortValue, 'https-port'),
     tlsCert,
     tlsKey,
@@ -199,6 +254,19 @@ function parsePort(value: string, flag = 'port'): number {
     throw new ConfigError(`--${flag} must be a whole number from 0 to 65535${extra}; got '${value}'`)
   }
   return Number(value)
+}
+
+function parseWhole(value: string, flag: string, min: number, max: number): number {
+  if (!/^\d{1,9}$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new ConfigError(`--${flag} must be a whole number from ${min} to ${max}; got '${value}'`)
+  }
+  return Number(value)
+}
+
+function parseFlagValue(value: string, flag: string): boolean {
+  if (value === 'true') return true
+  if (value === 'false') return false
+  throw new ConfigError(`--${flag} must be true or false; got '${value}'`)
 }
 
 function optionalFile(value: string | undefined, flag: string): string | undefined {

@@ -24,6 +24,9 @@ async function main(argv: string[]): Promise<number> {
     logLevel: config.logLevel,
     ...(config.issuerHost ? { issuerHost: config.issuerHost } : {}),
     deviceCodeInterval: config.deviceCodeInterval,
+    throttle: config.throttle,
+    rateLimitHeaders: config.rateLimitHeaders,
+    autoConnections: config.autoConnections,
   })
   const listening = await listen(app, config)
   for (const line of startupLines(listening, config.db)) console.log(line)
@@ -53,6 +56,7 @@ export function startupLines(listening: Listening, db: string): string[] {
     `Flow admin API:   ${httpUrl}${FLOW_ADMIN_PREFIX}`,
     ...(httpsUrl ? [`Flow admin API:   ${httpsUrl}${FLOW_ADMIN_PREFIX}`] : []),
     `Entra ID:         ${httpsUrl ?? httpUrl}/{tenant}  (authority; discovery at /{tenant}/v2.0/.well-known/openid-configuration)`,
+    `Connector:        ${httpUrl}/apim/microsoftflowforadmins/{connectionId}${FLOW_ADMIN_PREFIX}`,
     `Token minting:    ${httpUrl}/_emulator/tokens`,
     `OpenAPI:          ${httpUrl}/openapi.json`,
     ...(caCertificatePath ? [`CA certificate (NODE_EXTRA_CA_CERTS): ${caCertificatePath}`] : []),

@@ -20,6 +20,9 @@ describe('loadConfig', () => {
       tlsKey: undefined,
       issuerHost: undefined,
       deviceCodeInterval: 5,
+      throttle: { enabled: true, limit: 100, windowSeconds: 60, countRejected: true },
+      rateLimitHeaders: false,
+      autoConnections: true,
     })
   })
 
@@ -74,6 +77,33 @@ describe('loadConfig', () => {
       deviceCodeInterval: 1,
     })
     expect(loadConfig(['--https-port', '0'], {}).httpsPort).toBe(0)
+    expect(
+      loadConfig(
+        [
+          '--throttle',
+          'off',
+          '--throttle-limit',
+          '5',
+          '--throttle-window-seconds',
+          '10',
+          '--throttle-count-rejected',
+          'false',
+          '--rate-limit-headers',
+          'true',
+          '--auto-connections',
+          'false',
+        ],
+        {},
+      ),
+    ).toMatchObject({
+      throttle: { enabled: false, limit: 5, windowSeconds: 10, countRejected: false },
+      rateLimitHeaders: true,
+      autoConnections: false,
+    })
+    expect(loadConfig([], { PAAE_THROTTLE_LIMIT: '7', PAAE_AUTO_CONNECTIONS: 'false' })).toMatchObject({
+      throttle: { limit: 7 },
+      autoConnections: false,
+    })
     expect(loadConfig(['--db=x.sqlite'], {}).db).toBe(resolve('x.sqlite'))
   })
 
@@ -136,6 +166,16 @@ describe('loadConfig', () => {
       "--device-code-interval must be a whole number of seconds from 1 to 60; got '0'",
     ],
     [['--device-code-interval', '61'], {}, /--device-code-interval/],
+    [['--throttle', 'maybe'], {}, "--throttle must be on or off; got 'maybe'"],
+    [['--throttle-limit', '0'], {}, "--throttle-limit must be a whole number from 1 to 1000000; got '0'"],
+    [
+      ['--throttle-window-seconds', '1.5'],
+      {},
+      /--throttle-window-seconds must be a whole number from 1 to 86400/,
+    ],
+    [['--throttle-count-rejected', 'yes'], {}, "--throttle-count-rejected must be true or false; got 'yes'"],
+    [['--rate-limit-headers', '1'], {}, "--rate-limit-headers must be true or false; got '1'"],
+    [['--auto-connections', 'on'], {}, "--auto-connections must be true or false; got 'on'"],
   ])('refuses %j %j', (argv, env, message) => {
     expect(() => loadConfig(argv, env)).toThrow(ConfigError)
     expect(() => loadConfig(argv, env)).toThrow(message)

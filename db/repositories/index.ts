@@ -1,5 +1,6 @@
 import type { Db } from '../open.ts'
 import { createApprovalsRepository } from './approvals.ts'
+import { createConnectionsRepository } from './connections.ts'
 import { createDirectoryRepository } from './directory.ts'
 import { createEnvironmentsRepository } from './environments.ts'
 import { createFlowsRepository } from './flows.ts'
@@ -22,6 +23,7 @@ export function createRepositories(db: Db) {
     userDetails: createUserDetailsRepository(db),
     approvals: createApprovalsRepository(db),
     grants: createOAuthGrantsRepository(db),
+    connections: createConnectionsRepository(db),
   }
 }
 export type Repositories = ReturnType<typeof createRepositories>

@@ -10,3 +10,9 @@ export const FLOW_API_AUDIENCES: readonly string[] = [
   'https://management.azure.com/',
   'https://management.core.windows.net/',
 ]
+
+/**
+ * The connector gateway also takes tokens for the connector runtime, `https://apihub.azure.com`
+ * (flow-admin-api.md §5.5).
+ */
+export const CONNECTOR_AUDIENCES: readonly string[] = [...FLOW_API_AUDIENCES, 'https://apihub.azure.com']

@@ -2,8 +2,11 @@ import type { FastifyRequest } from 'fastify'
 
 import { errors, SUPPORTED_API_VERSIONS } from '../errors.ts'
 
-/** How a route treats `api-version`: required (ARM style) or optional (the approvals route, which PowerShell calls without one). */
-export type ApiVersionRule = 'required' | 'optional'
+/**
+ * How a route treats `api-version`: required (ARM style), optional (checked when given), or none
+ * (not a parameter of the operation; whatever is sent is ignored, as the connector gateway does).
+ */
+export type ApiVersionRule = 'required' | 'optional' | 'none'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -17,6 +20,7 @@ declare module 'fastify' {
  */
 export async function checkApiVersion(request: FastifyRequest): Promise<void> {
   const rule = request.routeOptions.config.apiVersion ?? 'required'
+  if (rule === 'none') return
   const value = (request.query as Record<string, unknown>)['api-version']
   if (value === undefined || value === '') {
     if (rule === 'required') throw errors.missingApiVersion()

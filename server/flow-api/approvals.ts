@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 
-import { ApiVersionQuery } from '../../schemas/common.ts'
+import type { Surface } from './surface.ts'
 import { callerOf } from '../plugins/auth.ts'
 import { resolveEnvironment } from './environment-access.ts'
 import {
@@ -13,22 +13,22 @@ import {
 } from './route-schemas.ts'
 
 /** Flow approvals of a user in an environment (flow-admin-api.md §1.2, Remove-AdminFlowApprovals). */
-const approvals: FastifyPluginAsyncTypebox = async (app) => {
+const approvals: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { surface }) => {
   const { repos } = app.emulator
 
   app.delete(
     '/environments/:environment/users/:userId/approvals',
     {
       // PowerShell's Remove-AdminFlowApprovals sends no api-version at all (flow-admin-api.md §1.2).
-      config: { apiVersion: 'optional' },
+      config: { apiVersion: surface.rule('approvals') },
       schema: {
         operationId: 'Remove-AdminFlowApproval',
         summary: 'Remove Flow Approval',
         description: "Deletes the user's approval records in the environment; 200 also when there are none.",
         tags: TAGS,
         security: SECURITY,
-        params: EnvironmentUserParams,
-        querystring: ApiVersionQuery,
+        params: surface.params(EnvironmentUserParams),
+        querystring: surface.query('approvals'),
         response: { 200: noContent('The approvals were removed'), ...errorResponses() },
       },
     },

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 
-import { ApiVersionQuery } from '../../schemas/common.ts'
 import { Flow, FlowList, FlowListQuery, type FlowState } from '../../schemas/flow.ts'
 import { callerOf } from '../plugins/auth.ts'
 import { toFlowTimestamp } from '../clock.ts'
@@ -16,12 +15,13 @@ import {
   TAGS,
   sendEmpty,
 } from './route-schemas.ts'
+import type { Surface } from './surface.ts'
 import { toFlow } from './views.ts'
 
 const DEFAULT_PAGE_SIZE = 50
 
 /** Flows: list, get, enable, disable and remove (flow-admin-api.md §1.1, §4). */
-const flows: FastifyPluginAsyncTypebox = async (app) => {
+const flows: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { surface }) => {
   const { repos, clock } = app.emulator
 
   const listSchema = (operationId: string, summary: string) => ({
@@ -29,65 +29,70 @@ const flows: FastifyPluginAsyncTypebox = async (app) => {
     summary,
     tags: TAGS,
     security: SECURITY,
-    params: EnvironmentParams,
+    params: surface.params(EnvironmentParams),
     querystring: FlowListQuery,
     response: { 200: FlowList, ...errorResponses() },
   })
 
-  for (const [path, operationId, summary] of [
-    ['/environments/:environment/flows', 'List-AdminFlows', 'List the flows of an environment as admin'],
-    [
-      '/environments/:environment/v2/flows',
-      'List-AdminFlowsV2',
-      'List the flows of an environment as admin (V2)',
-    ],
-  ] as const) {
-    app.get(path, { schema: listSchema(operationId, summary) }, async (request) => {
-      const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
-      const top = request.query.$top ?? DEFAULT_PAGE_SIZE
-      const after = decodeSkipToken(request.query.$skiptoken)
-      // One row more than the page tells whether a next page exists without counting.
-      const rows = repos.flows.page(env.name, after, top + 1)
-      const page = rows.slice(0, top)
-      const last = page.at(-1)
-      const nextLink =
-        rows.length > top && last
-          ? nextPageUrl(request.protocol, request.host, request.url, top, encodeSkipToken(last.name))
-          : undefined
-      return { value: page.map((row) => toFlow(row, env)), ...(nextLink ? { nextLink } : {}) }
-    })
-  }
+  if (surface.servesFlowReads) registerReads()
 
-  app.get(
-    '/environments/:environment/flows/:flow',
-    {
-      schema: {
-        operationId: 'Get-AdminFlow',
-        summary: 'Get a flow as admin',
-        tags: TAGS,
-        security: SECURITY,
-        params: FlowParams,
-        querystring: ApiVersionQuery,
-        response: { 200: Flow, ...errorResponses(404) },
+  function registerReads() {
+    for (const [path, operationId, summary] of [
+      ['/environments/:environment/flows', 'List-AdminFlows', 'List the flows of an environment as admin'],
+      [
+        '/environments/:environment/v2/flows',
+        'List-AdminFlowsV2',
+        'List the flows of an environment as admin (V2)',
+      ],
+    ] as const) {
+      app.get(path, { schema: listSchema(operationId, summary) }, async (request) => {
+        const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
+        const top = request.query.$top ?? DEFAULT_PAGE_SIZE
+        const after = decodeSkipToken(request.query.$skiptoken)
+        // One row more than the page tells whether a next page exists without counting.
+        const rows = repos.flows.page(env.name, after, top + 1)
+        const page = rows.slice(0, top)
+        const last = page.at(-1)
+        const nextLink =
+          rows.length > top && last
+            ? nextPageUrl(request.protocol, request.host, request.url, top, encodeSkipToken(last.name))
+            : undefined
+        return { value: page.map((row) => toFlow(row, env)), ...(nextLink ? { nextLink } : {}) }
+      })
+    }
+
+    app.get(
+      '/environments/:environment/flows/:flow',
+      {
+        schema: {
+          operationId: 'Get-AdminFlow',
+          summary: 'Get a flow as admin',
+          tags: TAGS,
+          security: SECURITY,
+          params: surface.params(FlowParams),
+          querystring: surface.query('standard'),
+          response: { 200: Flow, ...errorResponses(404) },
+        },
       },
-    },
-    async (request) => {
-      const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
-      return toFlow(requireFlow(repos, env, request.params.flow), env)
-    },
-  )
+      async (request) => {
+        const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
+        return toFlow(requireFlow(repos, env, request.params.flow), env)
+      },
+    )
+  }
 
   const setState = (operationId: string, summary: string, action: 'start' | 'stop', state: FlowState) =>
     app.post(
       `/environments/:environment/flows/:flow/${action}`,
       {
+        config: { apiVersion: surface.rule('standard') },
         schema: {
           operationId,
           summary,
           tags: TAGS,
           security: SECURITY,
-          params: FlowParams,
-          querystring: ApiVersionQuery,
+          params: surface.params(FlowParams),
+          querystring: surface.query('standard'),
           // Clients send nothing, an empty body, or `{}`; any JSON object is accepted and ignored.
           // (Fastify validates a missing body as null.)
           body: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
@@ -107,6 +112,7 @@ const flows: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/environments/:environment/flows/:flow',
     {
+      config: { apiVersion: surface.rule('standard') },
       schema: {
         operationId: 'Remove-AdminFlow',
         summary: 'Remove a flow as admin',
@@ -114,8 +120,8 @@ const flows: FastifyPluginAsyncTypebox = async (app) => {
           'Removes the flow with its permissions and run data. A flow that does not exist answers 204 with no body, as the real service does (clients rely on it).',
         tags: TAGS,
         security: SECURITY,
-        params: FlowParams,
-        querystring: ApiVersionQuery,
+        params: surface.params(FlowParams),
+        querystring: surface.query('standard'),
         response: {
           200: noContent('The flow was removed'),
           204: noContent('There was no such flow'),

@@ -1,28 +1,29 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 
-import { ApiVersionQuery } from '../../schemas/common.ts'
 import { ModifyPermissionsBody, PermissionList } from '../../schemas/permission.ts'
 import { callerOf } from '../plugins/auth.ts'
 import { requireFlow, resolveEnvironment } from './environment-access.ts'
 import { modifyPermissions } from './modify-permissions.ts'
 import { errorResponses, FlowParams, noContent, SECURITY, TAGS, sendEmpty } from './route-schemas.ts'
+import type { Surface } from './surface.ts'
 import { toPermission } from './views.ts'
 
 /** A flow's owner roles: read and edit (flow-admin-api.md §2.1, §4). */
-const permissions: FastifyPluginAsyncTypebox = async (app) => {
+const permissions: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { surface }) => {
   const { repos } = app.emulator
 
   app.get(
     '/environments/:environment/flows/:flow/permissions',
     {
+      config: { apiVersion: surface.rule('standard') },
       schema: {
         operationId: 'Get-AdminFlowOwnerRole',
         summary: 'Get Flow Owner Role as Admin',
         description: 'Every entry in one response, Owner first. Service principals are never listed.',
         tags: TAGS,
         security: SECURITY,
-        params: FlowParams,
-        querystring: ApiVersionQuery,
+        params: surface.params(FlowParams),
+        querystring: surface.query('standard'),
         response: { 200: PermissionList, ...errorResponses(404) },
       },
     },
@@ -38,6 +39,7 @@ const permissions: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/environments/:environment/flows/:flow/modifyPermissions',
     {
+      config: { apiVersion: surface.rule('standard') },
       schema: {
         operationId: 'Edit-AdminFlowOwnerRole',
         summary: 'Edit Flow Owner Role as Admin',
@@ -45,8 +47,8 @@ const permissions: FastifyPluginAsyncTypebox = async (app) => {
           '`put` upserts roles (CanView, CanViewWithShare, CanEdit); `delete` takes a principal id or a permission id. All or nothing.',
         tags: TAGS,
         security: SECURITY,
-        params: FlowParams,
-        querystring: ApiVersionQuery,
+        params: surface.params(FlowParams),
+        querystring: surface.query('standard'),
         body: ModifyPermissionsBody,
         response: { 200: noContent('The permissions were changed'), ...errorResponses(404) },
       },

@@ -11,20 +11,31 @@ export const EnvironmentUserParams = Type.Object({ environment: PathSegment, use
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Bad request: invalid api-version or request content (InvalidRequestContent, MissingApiVersionParameter, ...)',
   401: 'Missing or invalid bearer token (AuthenticationFailed, ExpiredAuthenticationToken, ...)',
-  403: 'Not an admin, or no access to the environment (AuthorizationFailed, EnvironmentAccessDenied)',
+  403: 'Not an admin, or no access to the environment (AuthorizationFailed, EnvironmentAccessDenied); on the connector surface also the token exchange failure {status, source, message}',
   404: 'Not found (FlowNotFound, MissingUserDetails)',
   413: 'Request body larger than 1 MiB',
   415: 'Unsupported content type',
 }
 
-/** The error responses every Flow admin route can give, all in the service's envelope. */
+/** The gateway's throttling answer (flow-admin-api.md §5.2), not the service envelope. */
+const RateLimited = Type.Object(
+  { statusCode: Type.Literal(429), message: Type.String() },
+  {
+    description: 'Rate limit is exceeded (100 calls per connection per 60 s); Retry-After says when to retry',
+  },
+)
+
+/** The error responses every Flow admin route can give, in the service's envelope, and the throttle's 429. */
 export function errorResponses(...statuses: number[]) {
-  return Object.fromEntries(
-    [400, 401, 403, 413, 415, ...statuses].map((status) => [
-      status,
-      { ...ErrorEnvelope, description: ERROR_DESCRIPTIONS[status] ?? 'Error' },
-    ]),
-  )
+  return {
+    ...Object.fromEntries(
+      [400, 401, 403, 413, 415, ...statuses].map((status) => [
+        status,
+        { ...ErrorEnvelope, description: ERROR_DESCRIPTIONS[status] ?? 'Error' },
+      ]),
+    ),
+    429: RateLimited,
+  }
 }
 
 /** A success with no body: no Content-Type and `Content-Length: 0`. */

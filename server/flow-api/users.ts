@@ -1,26 +1,27 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 
-import { ApiVersionQuery } from '../../schemas/common.ts'
 import { UserDetails } from '../../schemas/user-details.ts'
 import { requireUserCaller } from '../auth/authorize.ts'
 import { callerOf } from '../plugins/auth.ts'
 import { errors } from '../errors.ts'
 import { errorResponses, noContent, SECURITY, TAGS, UserParams, sendEmpty } from './route-schemas.ts'
+import type { Surface } from './surface.ts'
 import { toUserDetails } from './views.ts'
 
 /** Flow user details (flow-admin-api.md §2.4): read and remove, users only, scoped to the caller's tenant. */
-const users: FastifyPluginAsyncTypebox = async (app) => {
+const users: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { surface }) => {
   const { repos } = app.emulator
   const schema = {
     tags: TAGS,
     security: SECURITY,
-    params: UserParams,
-    querystring: ApiVersionQuery,
+    params: surface.params(UserParams),
+    querystring: surface.query('userDetails'),
   }
 
   app.get(
     '/users/:userId',
     {
+      config: { apiVersion: surface.rule('userDetails') },
       schema: {
         ...schema,
         operationId: 'Get-AdminFlowUserDetails',
@@ -40,6 +41,7 @@ const users: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/users/:userId',
     {
+      config: { apiVersion: surface.rule('userDetails') },
       schema: {
         ...schema,
         operationId: 'Remove-AdminFlowUserDetails',

@@ -21,6 +21,14 @@ export async function authenticate(this: FastifyInstance, request: FastifyReques
   request.caller = await this.emulator.verifier(request.headers.authorization)
 }
 
+/** The same on the connector surface, which also accepts tokens for the connector runtime. */
+export async function authenticateConnectorCall(
+  this: FastifyInstance,
+  request: FastifyRequest,
+): Promise<void> {
+  request.caller = await this.emulator.connectorVerifier(request.headers.authorization)
+}
+
 /** The caller of a route behind `authenticate` (a programming error if called elsewhere). */
 export function callerOf(request: FastifyRequest): Caller {
   if (!request.caller) throw new Error('callerOf() used on a route without authenticate')

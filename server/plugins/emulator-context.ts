@@ -10,6 +10,7 @@ import type { TokenIssuer } from '../auth/token-issuer.ts'
 import type { TokenVerifier } from '../auth/token-verifier.ts'
 import type { Clock } from '../clock.ts'
 import type { RandomSource } from '../random.ts'
+import type { SlidingWindowLimiter } from '../throttle/sliding-window.ts'
 
 /** What route handlers and hooks use: the database, the keys, the token machinery, the clock. */
 export interface EmulatorContext {
@@ -24,6 +25,16 @@ export interface EmulatorContext {
   deviceCodeInterval: number
   /** The app's request handler, for listeners other than the one Fastify owns (HTTPS). */
   requestHandler: RequestListener
+  /** Verifies tokens on the connector surface, which also accepts the apihub audience. */
+  connectorVerifier: TokenVerifier
+  /** Calls per connection per window (issue 4). */
+  throttle: SlidingWindowLimiter
+  settings: {
+    /** A call with an unknown connection id creates a firstParty connection owned by the caller. */
+    autoConnections: boolean
+    /** Adds RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset to throttled surfaces' responses. */
+    rateLimitHeaders: boolean
+  }
   /** `memory` or `file`, for health checks and logs. */
   database: 'memory' | 'file'
 }

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin'
 
 import { GUID_PATTERN } from '../../schemas/common.ts'
-import { errors, ServiceError } from '../errors.ts'
+import { errors, GatewayError, ServiceError } from '../errors.ts'
 
 /**
  * The one error handler: every error leaves as the service's envelope `{"error":{"code","message"}}`
@@ -75,6 +75,16 @@ export function sendServiceError(reply: FastifyReply, error: ServiceError): void
 
 async function errorHandler(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof GatewayError) {
+      // Pre-serialized, as a Buffer: the gateway's shapes are not the route's error schema, and its
+      // Content-Type is exactly `application/json`, without the charset Fastify adds to strings.
+      void reply
+        .code(error.statusCode)
+        .headers(error.headers)
+        .type('application/json')
+        .send(Buffer.from(JSON.stringify(error.body)))
+      return
+    }
     const known = toServiceError(error, request)
     if (known) {
       if (known.statusCode >= 500) request.log.error({ err: error }, 'request failed')

@@ -50,6 +50,7 @@ async function requestIds(app: FastifyInstance, options: { random: RandomSource 
         durationMs: Math.round(reply.elapsedTime * 100) / 100,
         tenantId: request.caller?.tenantId,
         principalId: request.caller?.objectId,
+        connection: request.connectionKey ?? undefined,
       },
       'request completed',
     )

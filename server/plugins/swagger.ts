@@ -11,6 +11,21 @@ import { version } from '../version.ts'
  */
 async function openapi(app: FastifyInstance) {
   await app.register(swagger, {
+    // OpenAPI wants each operationId once; the connector surface serves the same operations as
+    // the Flow API, so there it is prefixed, and the connector's own id is kept in an extension.
+    transform: ({ schema, url }) => {
+      const operationId = (schema as { operationId?: string } | undefined)?.operationId
+      if (!url.startsWith('/apim/') || !operationId) return { schema, url }
+      return {
+        schema: {
+          ...schema,
+          tags: ['Connector'],
+          operationId: `Connector-${operationId}`,
+          'x-ms-connector-operation-id': operationId,
+        },
+        url,
+      }
+    },
     transformObject: (document) =>
       'openapiObject' in document
         ? markOptionalBodies(document.openapiObject as OpenApiDocument)

@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify'
+
+import { FLOW_ADMIN_PREFIX, registerAdminOperations, requireAdmin } from '../flow-api/index.ts'
+import { checkApiVersion } from '../flow-api/api-version.ts'
+import { CONNECTOR_SURFACE } from '../flow-api/surface.ts'
+import { errors } from '../errors.ts'
+import { authenticateConnectorCall } from '../plugins/auth.ts'
+import { throttle } from '../plugins/throttle.ts'
+import { resolveConnection } from './connections.ts'
+
+/** The connector's gateway path (flow-admin-api.md Appendix A): basePath, connection, backend path. */
+export const CONNECTOR_PREFIX = `/apim/microsoftflowforadmins/:connectionId${FLOW_ADMIN_PREFIX}`
+
+const CONNECTION_ID = /^[A-Za-z0-9._~-]{1,128}$/
+
+/**
+ * Headers the azure-apim.net gateway adds to connector responses (flow-admin-api.md §5.4).
+ * `x-ms-request-id` is already on every response.
+ */
+const GATEWAY_HEADERS: Record<string, string> = {
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'timing-allow-origin': '*',
+  'x-ms-apihub-cached-response': 'true',
+  'x-ms-apihub-obo': 'false',
+  'cache-control': 'no-store, no-cache',
+  pragma: 'no-cache',
+  expires: '-1',
+}
+
+/**
+ * The connector surface: the same admin operations behind
+ * `/apim/microsoftflowforadmins/{connectionId}`, as Power Apps and Power Automate reach them.
+ * Order: token (401), connection id shape (400), throttle per connection (429), connection owner
+ * (403 token exchange), api-version (400), admin rights of whom the connection acts as (403).
+ * Backend errors pass through unchanged, as the real gateway passes them.
+ */
+export default async function connectorGateway(app: FastifyInstance): Promise<void> {
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.headers(GATEWAY_HEADERS)
+  })
+  app.addHook('onRequest', authenticateConnectorCall)
+  app.addHook('onRequest', async (request) => {
+    const connectionId = (request.params as { connectionId?: string }).connectionId ?? ''
+    if (!CONNECTION_ID.test(connectionId)) {
+      throw errors.invalidRequestContent(
+        'params.connectionId must be 1 to 128 URL-safe characters (A-Z, a-z, 0-9, ., _, ~, -)',
+      )
+    }
+    request.connectionKey = `connection:${connectionId}`
+  })
+  app.addHook('onRequest', throttle)
+  app.addHook('onRequest', resolveConnection)
+  app.addHook('onRequest', checkApiVersion)
+  app.addHook('onRequest', requireAdmin)
+  await registerAdminOperations(app, CONNECTOR_SURFACE)
+}

@@ -1,0 +1,61 @@
+import { Type, type TObject } from 'typebox'
+
+import { SUPPORTED_API_VERSIONS } from '../errors.ts'
+import type { ApiVersionRule } from './api-version.ts'
+
+/**
+ * The same admin operations are served on two surfaces that differ in how they take
+ * `api-version` (flow-admin-api.md §1.1, Appendix A):
+ * - `flow`: api.flow.microsoft.com, ARM style, `api-version` required (except on approvals,
+ *   which PowerShell calls without one);
+ * - `connector`: the connector gateway, `api-version` optional with default `2016-11-01`, and
+ *   none at all on the two user-details operations.
+ */
+export type RouteKind = 'standard' | 'approvals' | 'userDetails'
+
+export interface Surface {
+  name: 'flow' | 'connector'
+  /** Whether the list and get-flow routes, which are not connector operations, are served. */
+  servesFlowReads: boolean
+  rule(kind: RouteKind): ApiVersionRule
+  query(kind: RouteKind): TObject
+  /** The route's path parameters, with the surface's own (the connector's `connectionId`). */
+  params<T extends TObject>(params: T): T
+}
+
+/** A connection id: any URL-safe string of 1 to 128 characters (issue 4). */
+export const ConnectionId = Type.String({ pattern: '^[A-Za-z0-9._~-]{1,128}$', description: 'Connection id' })
+
+const versionDescription = `Service API version: ${SUPPORTED_API_VERSIONS.join(' or ')}`
+
+const withVersion = (options: { default?: string; description: string }) =>
+  Type.Object(
+    { 'api-version': Type.Optional(Type.String({ maxLength: 64, ...options })) },
+    { additionalProperties: true },
+  )
+const noVersion = Type.Object({}, { additionalProperties: true })
+
+export const FLOW_SURFACE: Surface = {
+  name: 'flow',
+  servesFlowReads: true,
+  rule: (kind) => (kind === 'approvals' ? 'optional' : 'required'),
+  params: (params) => params,
+  query: (kind) =>
+    withVersion({
+      description:
+        kind === 'approvals' ? `${versionDescription} (optional here)` : `${versionDescription} (required)`,
+    }),
+}
+
+export const CONNECTOR_SURFACE: Surface = {
+  name: 'connector',
+  servesFlowReads: false,
+  rule: (kind) => (kind === 'userDetails' ? 'none' : 'optional'),
+  // Typed as the route's own parameters: handlers never read connectionId, the surface's hooks do.
+  params: <T extends TObject>(params: T) =>
+    Type.Object({ connectionId: ConnectionId, ...params.properties }) as unknown as T,
+  query: (kind) =>
+    kind === 'userDetails'
+      ? noVersion
+      : withVersion({ default: '2016-11-01', description: versionDescription }),
+}

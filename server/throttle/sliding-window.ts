@@ -1,0 +1,119 @@
+/**
+ * A sliding-window counter per key (a connection): at most `limit` counted calls in any
+ * `windowSeconds`. It reads the time it is given, so the emulator's clock drives it.
+ *
+ * EMULATOR: inferred (flow-admin-api.md §5.2): Azure API Management's rate-limit policy is a
+ * sliding window in which rejected calls count too, so a client that keeps hammering stays
+ * throttled; `countRejected: false` counts accepted calls only.
+ */
+
+export interface ThrottleSettings {
+  enabled: boolean
+  limit: number
+  windowSeconds: number
+  countRejected: boolean
+}
+
+export type ThrottleDecision =
+  | { allowed: true; limit: number; remaining: number; resetSeconds: number }
+  | { allowed: false; limit: number; remaining: 0; retryAfterSeconds: number; resetSeconds: number }
+
+export interface ConnectionUsage {
+  key: string
+  used: number
+  remaining: number
+  resetSeconds: number
+  lastThrottledAt: number | undefined
+}
+
+interface Window {
+  /** Times (ms) of the counted calls, oldest first. */
+  calls: number[]
+  lastThrottledAt: number | undefined
+}
+
+export function createSlidingWindowLimiter(initial: ThrottleSettings) {
+  let settings = { ...initial }
+  const windows = new Map<string, Window>()
+
+  const windowMs = () => settings.windowSeconds * 1000
+
+  function prune(window: Window, now: number): void {
+    const cutoff = now - windowMs()
+    let expired = 0
+    while (expired < window.calls.length && window.calls[expired]! <= cutoff) expired++
+    if (expired > 0) window.calls.splice(0, expired)
+  }
+
+  /** Seconds until the window holds fewer than `limit` calls again, at least 1. */
+  function secondsUntilFree(window: Window, now: number): number {
+    const blocking = window.calls[window.calls.length - settings.limit]
+    if (blocking === undefined) return 0
+    return Math.max(1, Math.ceil((blocking + windowMs() - now) / 1000))
+  }
+
+  /** Seconds until the oldest counted call leaves the window (for RateLimit-Reset). */
+  function resetSeconds(window: Window, now: number): number {
+    const oldest = window.calls[0]
+    return oldest === undefined ? 0 : Math.max(1, Math.ceil((oldest + windowMs() - now) / 1000))
+  }
+
+  return {
+    /** Counts one call for `key` at `now` (ms) and says whether it may proceed. */
+    hit(key: string, now: number): ThrottleDecision {
+      const { limit } = settings
+      if (!settings.enabled) return { allowed: true, limit, remaining: limit, resetSeconds: 0 }
+      let window = windows.get(key)
+      if (!window) {
+        window = { calls: [], lastThrottledAt: undefined }
+        windows.set(key, window)
+      }
+      prune(window, now)
+      if (window.calls.length < limit) {
+        window.calls.push(now)
+        return {
+          allowed: true,
+          limit,
+          remaining: limit - window.calls.length,
+          resetSeconds: resetSeconds(window, now),
+        }
+      }
+      if (settings.countRejected) window.calls.push(now)
+      window.lastThrottledAt = now
+      return {
+        allowed: false,
+        limit,
+        remaining: 0,
+        retryAfterSeconds: secondsUntilFree(window, now),
+        resetSeconds: resetSeconds(window, now),
+      }
+    },
+    usage(now: number): ConnectionUsage[] {
+      const result: ConnectionUsage[] = []
+      for (const [key, window] of windows) {
+        prune(window, now)
+        if (window.calls.length === 0 && window.lastThrottledAt === undefined) {
+          windows.delete(key)
+          continue
+        }
+        const used = Math.min(window.calls.length, settings.limit)
+        result.push({
+          key,
+          used,
+          remaining: settings.limit - used,
+          resetSeconds: resetSeconds(window, now),
+          lastThrottledAt: window.lastThrottledAt,
+        })
+      }
+      return result
+    },
+    settings: () => ({ ...settings }),
+    configure(next: Partial<ThrottleSettings>): void {
+      settings = { ...settings, ...next }
+    },
+    reset(): void {
+      windows.clear()
+    },
+  }
+}
+export type SlidingWindowLimiter = ReturnType<typeof createSlidingWindowLimiter>
