@@ -7,35 +7,36 @@ import type { DestinationStream } from 'pino'
 import { migrate } from '../db/migrate.ts'
 import { openDatabase } from '../db/open.ts'
 import { createRepositories, type Repositories } from '../db/repositories/index.ts'
-import { SeedError, seedFixtures } from '../db/seed.ts'
 import type { FixtureDocument } from '../schemas/fixture.ts'
 import { CONNECTOR_AUDIENCES } from './auth/audiences.ts'
 import { createIssuers } from './auth/issuers.ts'
 import { createKeyRing } from './auth/key-ring.ts'
-import { generateSigningKeyPems } from './auth/signing-keys.ts'
-import { readPfx, sha1Thumbprint } from './tls/certificates.ts'
 import { createTokenIssuer } from './auth/token-issuer.ts'
 import { createTokenVerifier } from './auth/token-verifier.ts'
-import { systemClock, toFlowTimestamp, type Clock } from './clock.ts'
+import { createControllableClock, systemClock, type Clock } from './clock.ts'
 import type { LogLevel } from './config.ts'
-import { buildConnection } from './connector/connection-factory.ts'
 import connectorGateway, { CONNECTOR_PREFIX } from './connector/index.ts'
-import connections from './control/connections.ts'
-import tokens from './control/tokens.ts'
-import { errors } from './errors.ts'
+import controlPlane from './control/index.ts'
 import entraId from './entra/index.ts'
-import { DEMO_FIXTURES_PATH, FixtureError, loadFixtureFile, validateFixtureDocument } from './fixtures.ts'
+import { errors } from './errors.ts'
+import { createFaults } from './faults/faults.ts'
+import { DEMO_FIXTURES_PATH, loadFixtureFile, validateFixtureDocument } from './fixtures.ts'
 import flowAdminApi, { FLOW_ADMIN_PREFIX } from './flow-api/index.ts'
+import { createJournal } from './journal/journal.ts'
 import auth from './plugins/auth.ts'
 import bodyParsers from './plugins/body-parsers.ts'
 import emulatorContext from './plugins/emulator-context.ts'
 import errorHandler, { sendServiceError } from './plugins/error-handler.ts'
+import faults from './plugins/faults.ts'
+import journal from './plugins/journal.ts'
 import requestIds, { correlationIdOf, setRequestIdHeaders } from './plugins/request-ids.ts'
 import openapi from './plugins/swagger.ts'
 import throttleHeaders from './plugins/throttle.ts'
 import validation from './plugins/validation.ts'
-import { cryptoRandom, type RandomSource } from './random.ts'
+import { cryptoRandom, seededRandom, type RandomSource } from './random.ts'
+import { createStateService } from './state/state-service.ts'
 import { createSlidingWindowLimiter, type ThrottleSettings } from './throttle/sliding-window.ts'
+import { version } from './version.ts'
 
 export interface AppOptions {
   /** SQLite file path, or `:memory:`. */
@@ -44,7 +45,11 @@ export interface AppOptions {
   fixtures?: FixtureDocument | string
   /** Seed the fixtures into a database that has never been seeded (default true). */
   seed?: boolean
+  /** The base clock (default: the system's); the control plane moves the emulator's clock over it. */
   clock?: Clock
+  /** `--seed`: draw every made-up value from this seed, so runs repeat. */
+  randomSeed?: number
+  /** A random source of your own (wins over `randomSeed`). */
   random?: RandomSource
   logLevel?: LogLevel
   /** Where log lines go (default stdout). */
@@ -59,6 +64,10 @@ export interface AppOptions {
   rateLimitHeaders?: boolean
   /** Create a firstParty connection for an unknown connection id (default on). */
   autoConnections?: boolean
+  /** `--control-key`: every control-plane call needs `x-emulator-key` with this value. */
+  controlKey?: string
+  /** The request journal: entries kept (0 turns it off) and bytes kept of each body. */
+  journal?: { size?: number; bodyLimit?: number }
 }
 
 /** The connector page's limit: 100 API calls per connection per 60 seconds (flow-admin-api.md §5.1). */
@@ -69,6 +78,8 @@ export const DEFAULT_THROTTLE: ThrottleSettings = {
   countRejected: true,
 }
 
+export const DEFAULT_JOURNAL = { size: 1000, bodyLimit: 16 * 1024 }
+
 /** Bodies above 1 MiB are refused with 413 before they are read in full. */
 export const BODY_LIMIT_BYTES = 1024 * 1024
 
@@ -77,21 +88,30 @@ export const BODY_LIMIT_BYTES = 1024 * 1024
  * lives here so tests and production run the same app.
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const clock = options.clock ?? systemClock
-  const random = options.random ?? cryptoRandom
+  const clock = createControllableClock(options.clock ?? systemClock)
+  const random =
+    options.random ?? (options.randomSeed === undefined ? cryptoRandom : seededRandom(options.randomSeed))
   const db = openDatabase(options.db)
   let repos: Repositories
+  let fixtures: FixtureDocument
   try {
     migrate(db)
     repos = createRepositories(db)
-    if ((options.seed ?? true) && repos.meta.get('seeded_at') === undefined)
-      seed(repos, options.fixtures, clock)
+    fixtures = loadFixtures(options.fixtures)
   } catch (error) {
     db.close()
     throw error
   }
   const keys = createKeyRing(repos.tenants)
+  const state = createStateService({ repos, keys, clock, random, fixtures })
+  try {
+    if ((options.seed ?? true) && repos.meta.get('seeded_at') === undefined) state.seedInitial()
+  } catch (error) {
+    db.close()
+    throw error
+  }
   const issuers = createIssuers(options.issuerHost)
+  const throttleSettings = { ...DEFAULT_THROTTLE, ...options.throttle }
   let requestHandler: RequestListener | undefined
 
   const app = Fastify({
@@ -131,17 +151,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     issuer: createTokenIssuer({ keys, clock, random, issuers }),
     verifier: createTokenVerifier({ keys, clock, issuers }),
     connectorVerifier: createTokenVerifier({ keys, clock, issuers, audiences: CONNECTOR_AUDIENCES }),
-    throttle: createSlidingWindowLimiter({ ...DEFAULT_THROTTLE, ...options.throttle }),
-    settings: {
-      autoConnections: options.autoConnections ?? true,
-      rateLimitHeaders: options.rateLimitHeaders ?? false,
-    },
     issuers,
     clock,
     random,
     deviceCodeInterval: options.deviceCodeInterval ?? 5,
     requestHandler: (req, res) => requestHandler?.(req, res),
+    throttle: createSlidingWindowLimiter(throttleSettings),
+    startupThrottle: throttleSettings,
+    settings: {
+      autoConnections: options.autoConnections ?? true,
+      rateLimitHeaders: options.rateLimitHeaders ?? false,
+    },
     database: options.db === ':memory:' ? 'memory' : 'file',
+    state,
+    journal: createJournal({ ...DEFAULT_JOURNAL, ...options.journal }),
+    faults: createFaults(random),
+    controlKey: options.controlKey,
+    startedAt: Date.now(),
+    version,
+    lifecycle: { ready: false },
   })
   await app.register(auth)
   await app.register(requestIds, { random })
@@ -150,35 +178,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(validation)
   await app.register(openapi)
   await app.register(throttleHeaders)
+  await app.register(journal)
+  await app.register(faults)
   await app.register(flowAdminApi, { prefix: FLOW_ADMIN_PREFIX })
   await app.register(connectorGateway, { prefix: CONNECTOR_PREFIX })
-  await app.register(connections)
-  await app.register(tokens)
+  await app.register(controlPlane)
   await app.register(entraId)
   return app
 }
 
-function seed(repos: Repositories, fixtures: FixtureDocument | string | undefined, clock: Clock): void {
-  const path = typeof fixtures === 'object' ? undefined : (fixtures ?? DEMO_FIXTURES_PATH)
-  const doc =
-    path === undefined ? validateFixtureDocument(fixtures, 'Fixture document') : loadFixtureFile(path)
-  try {
-    seedDocument(repos, doc, clock)
-  } catch (error) {
-    if (error instanceof SeedError) {
-      throw new FixtureError(`${path ? `Fixture file '${path}'` : 'Fixture document'}: ${error.message}`)
-    }
-    throw error
-  }
-}
-
-function seedDocument(repos: Repositories, doc: FixtureDocument, clock: Clock): void {
-  seedFixtures(repos, doc, {
-    now: toFlowTimestamp(clock.now()),
-    buildConnection,
-    generateSigningKey: (tenant) => generateSigningKeyPems(tenant.displayName, clock.now()),
-    kidOf: sha1Thumbprint,
-    certificateOfPfx: (pfx, password) => readPfx(Buffer.from(pfx, 'base64'), password).certificatePem,
-  })
-  repos.meta.set('seeded_at', clock.now().toISOString())
+function loadFixtures(fixtures: FixtureDocument | string | undefined): FixtureDocument {
+  if (typeof fixtures === 'object') return validateFixtureDocument(fixtures, 'Fixture document')
+  return loadFixtureFile(fixtures ?? DEMO_FIXTURES_PATH)
 }

@@ -1,6 +1,7 @@
 /**
  * The one clock every time-dependent part of the emulator reads: token lifetimes and expiry
- * checks, timestamps the API writes. Tests inject a fixed clock so results are deterministic.
+ * checks, throttle windows, timestamps the API writes. Tests inject a fixed clock; the control
+ * plane (`/_emulator/clock`) moves the emulator's clock at run time.
  */
 export interface Clock {
   now(): Date
@@ -22,6 +23,50 @@ export function fixedClock(iso: string): Clock & { set(iso: string): void; advan
     },
   }
 }
+
+export interface ClockState {
+  now: string
+  mode: 'real' | 'offset' | 'frozen'
+  offsetSeconds: number
+}
+
+/**
+ * The emulator's clock over a base clock (the system's, or a test's): it can run with an offset,
+ * stand frozen, or follow the base again. `reset` returns to the start-up state.
+ */
+export function createControllableClock(base: Clock) {
+  let offsetMs = 0
+  let frozenAt: number | undefined
+  const now = () => new Date(frozenAt ?? base.now().getTime() + offsetMs)
+  return {
+    now,
+    state(): ClockState {
+      const mode = frozenAt !== undefined ? 'frozen' : offsetMs !== 0 ? 'offset' : 'real'
+      return { now: now().toISOString(), mode, offsetSeconds: offsetMs / 1000 }
+    },
+    advance(seconds: number): void {
+      if (frozenAt !== undefined) frozenAt += seconds * 1000
+      else offsetMs += seconds * 1000
+    },
+    set(at: Date): void {
+      if (frozenAt !== undefined) frozenAt = at.getTime()
+      else offsetMs = at.getTime() - base.now().getTime()
+    },
+    freeze(): void {
+      frozenAt = now().getTime()
+    },
+    /** Follows the base clock again from the current instant on, keeping the offset. */
+    unfreeze(): void {
+      if (frozenAt !== undefined) offsetMs = frozenAt - base.now().getTime()
+      frozenAt = undefined
+    },
+    reset(): void {
+      offsetMs = 0
+      frozenAt = undefined
+    },
+  }
+}
+export type ControllableClock = ReturnType<typeof createControllableClock>
 
 /**
  * The Flow service writes times with 7 fractional digits and a `Z`

@@ -182,6 +182,14 @@ export const errors = {
       'ControlPlaneForbidden',
       'The emulator control plane only answers loopback clients.',
     ),
+  controlKeyRequired: () =>
+    new ServiceError(
+      403,
+      'ControlPlaneForbidden',
+      "The emulator control plane needs the right 'x-emulator-key' header.",
+    ),
+  notReady: () => new ServiceError(503, 'NotReady', 'The emulator is not ready.'),
+  faultNotFound: (id: string) => new ServiceError(404, 'FaultNotFound', `No fault rule '${id}' exists.`),
   tenantNotFound: (tenant: string) =>
     new ServiceError(404, 'TenantNotFound', `No tenant '${tenant}' is known to the emulator.`),
   principalNotFound: (tenant: string, principal: string) =>

@@ -22,6 +22,7 @@ export function createTenantsRepository(db: Db) {
   const insert = db.prepare<TenantRow>(
     'INSERT INTO tenants (id, name, domain, display_name) VALUES (@id, @name, @domain, @display_name)',
   )
+  const remove = db.prepare<[string]>('DELETE FROM tenants WHERE id = ?')
   const keyOf = db.prepare<[string], SigningKeyRow>('SELECT * FROM signing_keys WHERE tenant_id = ?')
   const allKeys = db.prepare<[], SigningKeyRow>('SELECT * FROM signing_keys')
   const insertKey = db.prepare<SigningKeyRow>(
@@ -35,6 +36,8 @@ export function createTenantsRepository(db: Db) {
       byId.get(idOrDomainOrName) ?? byDomain.get(idOrDomainOrName) ?? byName.get(idOrDomainOrName),
     list: () => all.all(),
     insert: (row: TenantRow) => void insert.run(row),
+    /** Removes the tenant and, by ON DELETE CASCADE, everything of it. False when there was none. */
+    remove: (id: string) => remove.run(id).changes > 0,
     signingKey: (tenantId: string) => keyOf.get(tenantId),
     signingKeys: () => allKeys.all(),
     insertSigningKey: (row: SigningKeyRow) => void insertKey.run(row),

@@ -1,7 +1,7 @@
 import { createHash, createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto'
 
 import type { SigningKeyFixture } from '../../schemas/fixture.ts'
-import { createCertificate } from '../tls/certificates.ts'
+import { createCertificate, type RsaKeyPems } from '../tls/certificates.ts'
 
 /**
  * Tenant signing keys, as Entra publishes them: an RSA key with a self-signed certificate, whose
@@ -39,10 +39,13 @@ export function loadSigningKey(tenantId: string, pems: SigningKeyFixture): Signi
  * A new RSA-2048 key and a self-signed certificate for a tenant that brings none. Called once per
  * tenant when it is created, never per request (about 100 to 300 ms, mostly the key generation).
  */
-export function generateSigningKeyPems(subject: string, notBefore: Date): SigningKeyFixture {
-  return createCertificate({
-    commonName: `${subject} token signing (TEST ONLY)`,
-    notBefore,
-    validDays: 20 * 365,
-  })
+export function generateSigningKeyPems(
+  subject: string,
+  notBefore: Date,
+  key?: RsaKeyPems,
+): SigningKeyFixture {
+  return createCertificate(
+    { commonName: `${subject} token signing (TEST ONLY)`, notBefore, validDays: 20 * 365 },
+    key,
+  )
 }

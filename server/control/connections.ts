@@ -8,7 +8,6 @@ import { toFlowTimestamp } from '../clock.ts'
 import { buildConnection } from '../connector/connection-factory.ts'
 import { connectionErrors, errors } from '../errors.ts'
 import { sendEmpty } from '../flow-api/route-schemas.ts'
-import { requireLoopback } from './loopback.ts'
 
 const Connection = Type.Object(
   {
@@ -46,7 +45,6 @@ const CreateConnection = Type.Object(
 /** /_emulator/connections (loopback only): list, create and delete connections of the connector. */
 const connections: FastifyPluginAsyncTypebox = async (app) => {
   const { repos, clock, random } = app.emulator
-  app.addHook('onRequest', requireLoopback)
   const tags = ['Emulator']
 
   app.get(

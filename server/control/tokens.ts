@@ -7,7 +7,6 @@ import { MintTokenRequest, MintTokenResponse } from '../../schemas/token.ts'
 import { FLOW_SERVICE_AUDIENCE } from '../auth/audiences.ts'
 import { AZURE_POWERSHELL_CLIENT_ID } from '../auth/token-issuer.ts'
 import { errors } from '../errors.ts'
-import { requireLoopback } from './loopback.ts'
 
 /**
  * POST /_emulator/tokens: a signed access token for a tenant user or app, without a sign-in.
@@ -15,7 +14,6 @@ import { requireLoopback } from './loopback.ts'
  */
 const tokens: FastifyPluginAsyncTypebox = async (app) => {
   const { repos, issuer } = app.emulator
-  app.addHook('onRequest', requireLoopback)
 
   app.post(
     '/_emulator/tokens',

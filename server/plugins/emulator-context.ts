@@ -8,9 +8,12 @@ import type { Issuers } from '../auth/issuers.ts'
 import type { KeyRing } from '../auth/key-ring.ts'
 import type { TokenIssuer } from '../auth/token-issuer.ts'
 import type { TokenVerifier } from '../auth/token-verifier.ts'
-import type { Clock } from '../clock.ts'
+import type { ControllableClock } from '../clock.ts'
+import type { Faults } from '../faults/faults.ts'
+import type { Journal } from '../journal/journal.ts'
+import type { StateService } from '../state/state-service.ts'
 import type { RandomSource } from '../random.ts'
-import type { SlidingWindowLimiter } from '../throttle/sliding-window.ts'
+import type { SlidingWindowLimiter, ThrottleSettings } from '../throttle/sliding-window.ts'
 
 /** What route handlers and hooks use: the database, the keys, the token machinery, the clock. */
 export interface EmulatorContext {
@@ -19,7 +22,8 @@ export interface EmulatorContext {
   issuer: TokenIssuer
   verifier: TokenVerifier
   issuers: Issuers
-  clock: Clock
+  /** The emulator's clock: the base clock moved by the control plane. */
+  clock: ControllableClock
   random: RandomSource
   /** Seconds between device-code polls. */
   deviceCodeInterval: number
@@ -29,6 +33,8 @@ export interface EmulatorContext {
   connectorVerifier: TokenVerifier
   /** Calls per connection per window (issue 4). */
   throttle: SlidingWindowLimiter
+  /** The throttle settings at start-up, which a reset restores. */
+  startupThrottle: ThrottleSettings
   settings: {
     /** A call with an unknown connection id creates a firstParty connection owned by the caller. */
     autoConnections: boolean
@@ -37,6 +43,15 @@ export interface EmulatorContext {
   }
   /** `memory` or `file`, for health checks and logs. */
   database: 'memory' | 'file'
+  state: StateService
+  journal: Journal
+  faults: Faults
+  /** `--control-key`: when set, every control-plane call must present it. */
+  controlKey: string | undefined
+  startedAt: number
+  version: string
+  /** Ready once the app is (migrations and seeding done); not ready again while closing. */
+  lifecycle: { ready: boolean }
 }
 
 declare module 'fastify' {
@@ -47,6 +62,12 @@ declare module 'fastify' {
 
 async function emulatorContext(app: FastifyInstance, context: EmulatorContext) {
   app.decorate('emulator', context)
+  app.addHook('onReady', async () => {
+    context.lifecycle.ready = true
+  })
+  app.addHook('preClose', async () => {
+    context.lifecycle.ready = false
+  })
   // Closing the app closes the database, so a test or a SIGTERM leaves no open handle or WAL behind.
   app.addHook('onClose', () => {
     context.repos.db.close()

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 
 import { GUID_PATTERN } from '../../schemas/common.ts'
 import { errors, GatewayError, ServiceError } from '../errors.ts'
+import { FixtureError } from '../fixtures.ts'
 
 /**
  * The one error handler: every error leaves as the service's envelope `{"error":{"code","message"}}`
@@ -43,6 +44,8 @@ export function describeValidationError(context: string | undefined, error: AjvE
 /** Maps Fastify's own errors (body parsing, size, media type, validation) onto the catalog. */
 export function toServiceError(error: FastifyError, request: FastifyRequest): ServiceError | undefined {
   if (error instanceof ServiceError) return error
+  // A fixture or state document sent to the control plane that does not hold together.
+  if (error instanceof FixtureError) return errors.invalidRequestContent(error.message)
   if (error.validation) {
     const first = error.validation[0] as AjvError | undefined
     return errors.invalidRequestContent(

@@ -111,8 +111,10 @@ export function createSlidingWindowLimiter(initial: ThrottleSettings) {
     configure(next: Partial<ThrottleSettings>): void {
       settings = { ...settings, ...next }
     },
-    reset(): void {
-      windows.clear()
+    /** Forgets every window, or those whose key `predicate` picks. */
+    reset(predicate?: (key: string) => boolean): void {
+      if (!predicate) windows.clear()
+      else for (const key of [...windows.keys()]) if (predicate(key)) windows.delete(key)
     },
   }
 }

@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto'
+import { createHash, generateKeyPair, generateKeyPairSync, X509Certificate } from 'node:crypto'
 import { isIP } from 'node:net'
 
 import forge from 'node-forge'
@@ -17,7 +17,28 @@ export interface KeyAndCertificate {
 
 const DAY_MS = 24 * 3600 * 1000
 
-export function newRsaKeyPem(): { privateKeyPem: string; publicKeyPem: string } {
+export interface RsaKeyPems {
+  privateKeyPem: string
+  publicKeyPem: string
+}
+
+/** A new RSA-2048 key pair off the main thread (libuv's pool), so generating one blocks no request. */
+export function newRsaKeyPemAsync(): Promise<RsaKeyPems> {
+  return new Promise((resolve, reject) => {
+    generateKeyPair(
+      'rsa',
+      {
+        modulusLength: 2048,
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      },
+      (error, publicKeyPem, privateKeyPem) =>
+        error ? reject(error) : resolve({ publicKeyPem, privateKeyPem }),
+    )
+  })
+}
+
+export function newRsaKeyPem(): RsaKeyPems {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
   return {
     privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
@@ -36,9 +57,12 @@ interface CertificateRequest {
   hosts?: string[]
 }
 
-/** A new key and a certificate for it, signed by `issuer` or by itself. */
-export function createCertificate(request: CertificateRequest): KeyAndCertificate {
-  const { privateKeyPem, publicKeyPem } = newRsaKeyPem()
+/** A certificate for `key` (a new key when absent), signed by `issuer` or by itself. */
+export function createCertificate(
+  request: CertificateRequest,
+  key: RsaKeyPems = newRsaKeyPem(),
+): KeyAndCertificate {
+  const { privateKeyPem, publicKeyPem } = key
   const cert = forge.pki.createCertificate()
   cert.publicKey = forge.pki.publicKeyFromPem(publicKeyPem)
   // A positive serial (leading 01), unique per key.

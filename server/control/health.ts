@@ -1,0 +1,59 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+
+import { errors } from '../errors.ts'
+import { controlErrors, TAGS } from './schemas.ts'
+
+/** GET /_emulator/health and /_emulator/ready: for test runners, Docker and load balancers. */
+const health: FastifyPluginAsyncTypebox = async (app) => {
+  const ctx = app.emulator
+  app.get(
+    '/_emulator/health',
+    {
+      schema: {
+        operationId: 'Emulator-Health',
+        summary: 'Liveness and basic facts',
+        tags: TAGS,
+        response: {
+          200: Type.Object(
+            {
+              status: Type.Literal('ok'),
+              version: Type.String(),
+              uptimeSeconds: Type.Number(),
+              database: Type.Enum(['memory', 'file']),
+            },
+            { description: 'Alive' },
+          ),
+          ...controlErrors(),
+        },
+      },
+    },
+    async () => ({
+      status: 'ok' as const,
+      version: ctx.version,
+      uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 10) / 100,
+      database: ctx.database,
+    }),
+  )
+  app.get(
+    '/_emulator/ready',
+    {
+      schema: {
+        operationId: 'Emulator-Ready',
+        summary:
+          'Readiness: 200 once migrations and seeding are done, 503 while not (or while shutting down)',
+        tags: TAGS,
+        response: {
+          200: Type.Object({ status: Type.Literal('ready') }, { description: 'Ready' }),
+          ...controlErrors(503),
+        },
+      },
+    },
+    async () => {
+      if (!ctx.lifecycle.ready) throw errors.notReady()
+      return { status: 'ready' as const }
+    },
+  )
+}
+
+export default health

@@ -1,0 +1,78 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+
+import { sendEmpty } from '../flow-api/route-schemas.ts'
+import { controlErrors, TAGS } from './schemas.ts'
+
+const Entry = Type.Object(
+  {
+    id: Type.String(),
+    time: Type.String(),
+    method: Type.String(),
+    host: Type.String(),
+    path: Type.String(),
+    surface: Type.Enum(['flow', 'connector', 'entra', 'other']),
+    operationId: Type.Union([Type.String(), Type.Null()]),
+    connection: Type.Union([Type.String(), Type.Null()]),
+    tenant: Type.Union([Type.String(), Type.Null()]),
+    principal: Type.Union([Type.String(), Type.Null()]),
+    status: Type.Integer(),
+    durationMs: Type.Number(),
+    requestBody: Type.Union([Type.String(), Type.Null()]),
+    requestBodyTruncated: Type.Boolean(),
+    responseBody: Type.Union([Type.String(), Type.Null()]),
+    responseBodyTruncated: Type.Boolean(),
+  },
+  { description: 'One request, secrets redacted' },
+)
+
+/** GET and DELETE /_emulator/requests: the request journal. */
+const requests: FastifyPluginAsyncTypebox = async (app) => {
+  const { journal } = app.emulator
+  app.get(
+    '/_emulator/requests',
+    {
+      schema: {
+        operationId: 'Emulator-ListRequests',
+        summary: 'The request journal, newest first',
+        tags: TAGS,
+        querystring: Type.Object(
+          {
+            operationId: Type.Optional(Type.String({ maxLength: 128 })),
+            status: Type.Optional(Type.Integer({ minimum: 100, maximum: 599 })),
+            tenant: Type.Optional(Type.String({ maxLength: 256 })),
+            connection: Type.Optional(Type.String({ maxLength: 256 })),
+            since: Type.Optional(Type.String({ format: 'date-time' })),
+            limit: Type.Optional(Type.Integer({ minimum: 1 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ value: Type.Array(Entry) }, { description: 'Requests' }),
+          ...controlErrors(),
+        },
+      },
+    },
+    async (request) => {
+      const { since, ...filter } = request.query
+      return { value: journal.query({ ...filter, ...(since ? { since: new Date(since) } : {}) }) }
+    },
+  )
+  app.delete(
+    '/_emulator/requests',
+    {
+      schema: {
+        operationId: 'Emulator-ClearRequests',
+        summary: 'Empty the request journal',
+        tags: TAGS,
+        response: { 204: Type.Null({ description: 'Emptied' }), ...controlErrors() },
+      },
+    },
+    async (_request, reply) => {
+      journal.clear()
+      sendEmpty(reply, 204)
+    },
+  )
+}
+
+export default requests

@@ -1,0 +1,81 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+
+import { controlErrors, TAGS } from './schemas.ts'
+
+const Throttling = Type.Object(
+  {
+    enabled: Type.Boolean(),
+    limit: Type.Integer(),
+    windowSeconds: Type.Integer(),
+    countRejected: Type.Boolean(),
+    connections: Type.Array(
+      Type.Object({
+        connection: Type.String({
+          description: 'A connection id, or caller:<tenant>:<principal>:<client> on the Flow API',
+        }),
+        used: Type.Integer(),
+        remaining: Type.Integer(),
+        resetSeconds: Type.Integer(),
+        lastThrottledAt: Type.Union([Type.String(), Type.Null()]),
+      }),
+    ),
+  },
+  { description: 'Throttle settings and the use of each connection in its current window' },
+)
+
+/** /_emulator/throttling: settings and usage, changed at run time without a restart. */
+const throttling: FastifyPluginAsyncTypebox = async (app) => {
+  const { throttle, clock } = app.emulator
+  const describe = () => {
+    const now = clock.now().getTime()
+    return {
+      ...throttle.settings(),
+      connections: throttle.usage(now).map((u) => ({
+        connection: u.key.startsWith('connection:') ? u.key.slice('connection:'.length) : u.key,
+        used: u.used,
+        remaining: u.remaining,
+        resetSeconds: u.resetSeconds,
+        lastThrottledAt: u.lastThrottledAt === undefined ? null : new Date(u.lastThrottledAt).toISOString(),
+      })),
+    }
+  }
+  app.get(
+    '/_emulator/throttling',
+    {
+      schema: {
+        operationId: 'Emulator-GetThrottling',
+        summary: 'Throttle settings and usage',
+        tags: TAGS,
+        response: { 200: Throttling, ...controlErrors() },
+      },
+    },
+    async () => describe(),
+  )
+  app.put(
+    '/_emulator/throttling',
+    {
+      schema: {
+        operationId: 'Emulator-SetThrottling',
+        summary: 'Change throttle settings (any subset)',
+        tags: TAGS,
+        body: Type.Object(
+          {
+            enabled: Type.Optional(Type.Boolean()),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+            windowSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
+            countRejected: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Throttling, ...controlErrors() },
+      },
+    },
+    async (request) => {
+      throttle.configure(request.body)
+      return describe()
+    },
+  )
+}
+
+export default throttling

@@ -1,0 +1,46 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+
+import { connectionOf, isEmulatorOwnPath, operationIdOf, tenantOf } from './journal.ts'
+
+/**
+ * Applies fault rules. preParsing runs after every onRequest hook (so the caller and the
+ * connection are known, and a throttled or refused call is not faulted) and before the body is
+ * read (so a dropped connection reads nothing).
+ */
+async function faults(app: FastifyInstance) {
+  const { faults: rules } = app.emulator
+  app.addHook('preParsing', async (request, reply, payload) => {
+    if (isEmulatorOwnPath(request.url)) return payload
+    const rule = rules.fire({
+      operationId: operationIdOf(request),
+      method: request.method,
+      path: request.url.split('?')[0] ?? '',
+      tenant: tenantOf(request),
+      connection: connectionOf(request),
+    })
+    if (!rule) return payload
+    request.log.info({ faultId: rule.id }, 'fault rule fired')
+    if (rule.delayMs) await sleep(rule.delayMs)
+    if (rule.dropConnection) {
+      reply.hijack()
+      request.raw.socket.destroy()
+      return payload
+    }
+    if (rule.status !== undefined) {
+      const body = rule.body ?? {
+        error: { code: 'InjectedFault', message: `Fault injected by rule ${rule.id}.` },
+      }
+      await reply
+        .code(rule.status)
+        .headers(rule.headers ?? {})
+        .type('application/json')
+        .send(Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)))
+    }
+    return payload
+  })
+}
+
+export default fp(faults, { name: 'faults', fastify: '5.x', dependencies: ['emulator-context', 'throttle'] })

@@ -1,0 +1,78 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+
+import { journalBody, type JournalEntry } from '../journal/journal.ts'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The response payload as sent, kept for the journal. */
+    journalPayload: unknown
+  }
+}
+
+/** What is not journaled: the emulator's own control plane and documents. */
+export function isEmulatorOwnPath(url: string): boolean {
+  return url.startsWith('/_emulator') || url.startsWith('/openapi.')
+}
+
+function surfaceOf(request: FastifyRequest): JournalEntry['surface'] {
+  if (request.url.startsWith('/providers/')) return 'flow'
+  if (request.url.startsWith('/apim/')) return 'connector'
+  const tags = (request.routeOptions.schema as { tags?: string[] } | undefined)?.tags
+  return tags?.includes('Entra ID') ? 'entra' : 'other'
+}
+
+/** The operationId of the route: the connector's own ids on both surfaces. */
+export function operationIdOf(request: FastifyRequest): string | null {
+  return (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId ?? null
+}
+
+/** The tenant a request is about: the caller's, or the `{tenant}` of an Entra URL. */
+export function tenantOf(request: FastifyRequest): string | null {
+  return request.caller?.tenantId ?? (request.params as { tenant?: string } | undefined)?.tenant ?? null
+}
+
+/** The connection a request counts against, as the journal and fault rules name it: the connection id, or the caller key. */
+export function connectionOf(request: FastifyRequest): string | null {
+  const key = request.connectionKey
+  if (key === null) return null
+  return key.startsWith('connection:') ? key.slice('connection:'.length) : key
+}
+
+async function journal(app: FastifyInstance) {
+  const { journal, clock } = app.emulator
+  app.decorateRequest('journalPayload', undefined)
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (journal.enabled()) request.journalPayload = payload
+    return payload
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    if (!journal.enabled() || isEmulatorOwnPath(request.url)) return
+    const requestBody = journalBody(request.body, journal.bodyLimit)
+    const responseBody = journalBody(request.journalPayload, journal.bodyLimit)
+    journal.record({
+      id: request.id,
+      time: new Date(clock.now().getTime() - reply.elapsedTime).toISOString(),
+      method: request.method,
+      host: request.host,
+      path: request.url,
+      surface: surfaceOf(request),
+      operationId: operationIdOf(request),
+      connection: connectionOf(request),
+      tenant: tenantOf(request),
+      principal: request.caller?.objectId ?? null,
+      status: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime * 100) / 100,
+      requestBody: requestBody.text,
+      requestBodyTruncated: requestBody.truncated,
+      responseBody: responseBody.text,
+      responseBodyTruncated: responseBody.truncated,
+    })
+  })
+}
+
+export default fp(journal, {
+  name: 'journal',
+  fastify: '5.x',
+  dependencies: ['emulator-context', 'throttle'],
+})

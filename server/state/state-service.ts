@@ -1,0 +1,147 @@
+import type { Repositories } from '../../db/repositories/index.ts'
+import { SeedError, seedFixtures } from '../../db/seed.ts'
+import type { FixtureDocument, SigningKeyFixture, TenantFixture } from '../../schemas/fixture.ts'
+import type { KeyRing } from '../auth/key-ring.ts'
+import { generateSigningKeyPems } from '../auth/signing-keys.ts'
+import { toFlowTimestamp, type Clock } from '../clock.ts'
+import { buildConnection } from '../connector/connection-factory.ts'
+import { FixtureError, validateFixtureDocument } from '../fixtures.ts'
+import type { RandomSource } from '../random.ts'
+import { newRsaKeyPemAsync, readPfx, sha1Thumbprint } from '../tls/certificates.ts'
+import { cloneTenant, templateOf } from './clone-tenant.ts'
+import { exportState } from './export.ts'
+import { mergeFixture } from './merge.ts'
+
+/**
+ * The emulator's data as a whole: seeding, export, import, merge, reset and per-test tenants.
+ * Every write replaces whole tenants in one transaction (all or nothing), and keeps each
+ * tenant's signing key, so tokens minted before stay valid.
+ */
+export function createStateService(deps: {
+  repos: Repositories
+  keys: KeyRing
+  clock: Clock
+  random: RandomSource
+  /** The fixtures loaded at start-up: what reset restores. */
+  fixtures: FixtureDocument
+}) {
+  const { repos, keys, clock } = deps
+  /** Where each tenant came from, for a reset of one tenant: its fixture, or the copy it was made as. */
+  const origins = new Map<string, TenantFixture>(deps.fixtures.tenants.map((t) => [t.id.toLowerCase(), t]))
+
+  function seed(doc: FixtureDocument, source: string): void {
+    try {
+      seedFixtures(repos, doc, {
+        now: toFlowTimestamp(clock.now()),
+        buildConnection,
+        generateSigningKey: (tenant) => generateSigningKeyPems(tenant.displayName, clock.now()),
+        kidOf: sha1Thumbprint,
+        certificateOfPfx: (pfx, password) => readPfx(Buffer.from(pfx, 'base64'), password).certificatePem,
+      })
+    } catch (error) {
+      if (error instanceof SeedError) throw new FixtureError(`${source}: ${error.message}`)
+      throw error
+    }
+  }
+
+  /**
+   * Replaces the tenants named by `scope` (every tenant for `all`) with those of `doc`, keeping the
+   * signing key of any tenant that exists now and comes back without one.
+   */
+  function replace(doc: FixtureDocument, scope: 'all' | string[], source: string): void {
+    const existing = repos.tenants.list().filter((t) => scope === 'all' || scope.includes(t.id.toLowerCase()))
+    const savedKeys = new Map<string, SigningKeyFixture>()
+    for (const tenant of existing) {
+      const key = repos.tenants.signingKey(tenant.id)
+      if (key)
+        savedKeys.set(tenant.id.toLowerCase(), {
+          privateKeyPem: key.private_key_pem,
+          certificatePem: key.certificate_pem,
+        })
+    }
+    const incoming = doc.tenants
+      .filter((t) => scope === 'all' || scope.includes(t.id.toLowerCase()))
+      .map((t) => {
+        const kept = savedKeys.get(t.id.toLowerCase())
+        return t.signingKey || !kept ? t : { ...t, signingKey: kept }
+      })
+    repos.db.transaction(() => {
+      for (const tenant of existing) repos.tenants.remove(tenant.id)
+      seed({ tenants: incoming }, source)
+    })()
+    keys.reload()
+  }
+
+  return {
+    /** First start: the fixtures into an empty database. */
+    seedInitial(): void {
+      seed(deps.fixtures, 'Fixture document')
+      repos.meta.set('seeded_at', clock.now().toISOString())
+      keys.reload()
+    },
+    export: (tenantIds?: string[]) => exportState(repos, tenantIds),
+    /** PUT /_emulator/state: validates, then replaces everything. */
+    import(document: unknown): void {
+      const doc = validateFixtureDocument(document, 'PUT /_emulator/state')
+      replace(doc, 'all', 'PUT /_emulator/state')
+    },
+    /** PATCH /_emulator/state: merges, validates the result, then replaces the tenants it touches. */
+    patch(patch: unknown): string[] {
+      const merged = validateFixtureDocument(
+        mergeFixture(exportState(repos), patch),
+        'PATCH /_emulator/state',
+      )
+      const touched = ((patch as { tenants?: { id?: string; name?: string }[] }).tenants ?? [])
+        .map((t) =>
+          merged.tenants
+            .find((m) => m.id.toLowerCase() === t.id?.toLowerCase() || m.name === t.name)
+            ?.id.toLowerCase(),
+        )
+        .filter((id): id is string => id !== undefined)
+      replace(merged, touched, 'PATCH /_emulator/state')
+      return touched
+    },
+    /** POST /_emulator/reset: the start-up fixtures again, or one tenant as it was made. */
+    reset(tenantId?: string): boolean {
+      if (tenantId === undefined) {
+        replace(deps.fixtures, 'all', 'Fixture document')
+        return true
+      }
+      const origin = origins.get(tenantId.toLowerCase())
+      if (!origin) return false
+      replace({ tenants: [origin] }, [tenantId.toLowerCase()], 'Fixture document')
+      return true
+    },
+    /** POST /_emulator/tenants: a copy of a template tenant with new ids (the key is generated off the main thread). */
+    async createTenant(template: unknown): Promise<TenantFixture | undefined> {
+      const source = templateOf(template, deps.fixtures)
+      if (!source) return undefined
+      const prefix = `${source.name}-`
+      const taken = repos.tenants
+        .list()
+        .map((t) => (t.name.startsWith(prefix) ? Number(t.name.slice(prefix.length)) : 0))
+        .filter(Number.isInteger)
+      const n = Math.max(0, ...taken) + 1
+      const signingKey = generateSigningKeyPems(
+        `${source.displayName} ${n}`,
+        clock.now(),
+        await newRsaKeyPemAsync(),
+      )
+      const tenant = cloneTenant(source, { n, random: deps.random, signingKey })
+      const doc = validateFixtureDocument({ tenants: [tenant] }, 'POST /_emulator/tenants')
+      repos.db.transaction(() => seed(doc, 'POST /_emulator/tenants'))()
+      keys.reload()
+      origins.set(tenant.id.toLowerCase(), tenant)
+      return tenant
+    },
+    deleteTenant(tenantId: string): boolean {
+      const removed = repos.tenants.remove(tenantId)
+      if (removed) {
+        origins.delete(tenantId.toLowerCase())
+        keys.reload()
+      }
+      return removed
+    },
+  }
+}
+export type StateService = ReturnType<typeof createStateService>
