@@ -33,6 +33,11 @@ export interface EmulatorConfig {
   throttle: { enabled: boolean; limit: number; windowSeconds: number; countRejected: boolean }
   rateLimitHeaders: boolean
   autoConnections: boolean
+  /** `--seed`: every value the emulator makes up is drawn from it. */
+  randomSeed: number | undefined
+  controlKey: string | undefined
+  journal: { size: number; bodyLimit: number }
+  exportOnExit: string | undefined
 }
 
 export class ConfigError extends Error {
@@ -141,6 +146,36 @@ export const SETTINGS: readonly Setting[] = [
     kind: 'string',
     help: 'true or false: an unknown connection id creates a connection for the caller (default true)',
   },
+  {
+    flag: 'seed',
+    env: 'PAAE_SEED',
+    kind: 'string',
+    help: 'Draw request ids, tenant ids, token ids, codes and fault draws from this seed (0 to 4294967295)',
+  },
+  {
+    flag: 'control-key',
+    env: 'PAAE_CONTROL_KEY',
+    kind: 'string',
+    help: 'Every /_emulator call must send it in x-emulator-key (needed off loopback; at least 16 characters)',
+  },
+  {
+    flag: 'journal-size',
+    env: 'PAAE_JOURNAL_SIZE',
+    kind: 'string',
+    help: 'Requests kept in the journal, 0 turns it off (default 1000)',
+  },
+  {
+    flag: 'journal-body-limit',
+    env: 'PAAE_JOURNAL_BODY_LIMIT',
+    kind: 'string',
+    help: 'Bytes kept of each journaled body (default 16384)',
+  },
+  {
+    flag: 'export-on-exit',
+    env: 'PAAE_EXPORT_ON_EXIT',
+    kind: 'string',
+    help: 'Write the state to this file on SIGINT/SIGTERM',
+  },
 ]
 
 export function helpText(): string {
@@ -215,6 +250,11 @@ export function loadConfig(
       `--device-code-interval must be a whole number of seconds from 1 to 60; got '${interval}'`,
     )
   }
+  const seedValue = text('seed')
+  const controlKey = text('control-key')
+  if (controlKey !== undefined && controlKey.length < 16)
+    throw new ConfigError('--control-key must be at least 16 characters')
+  const exportOnExit = text('export-on-exit')
   const throttleSwitch = text('throttle') ?? 'on'
   if (throttleSwitch !== 'on' && throttleSwitch !== 'off')
     throw new ConfigError(`--throttle must be on or off; got '${throttleSwitch}'`)
@@ -233,6 +273,13 @@ export function loadConfig(
       countRejected: parseFlagValue(text('throttle-count-rejected') ?? 'true', 'throttle-count-rejected'),
     },
     rateLimitHeaders: parseFlagValue(text('rate-limit-headers') ?? 'false', 'rate-limit-headers'),
+    randomSeed: seedValue === undefined ? undefined : parseWhole(seedValue, 'seed', 0, 4_294_967_295),
+    controlKey,
+    journal: {
+      size: parseWhole(text('journal-size') ?? '1000', 'journal-size', 0, 100_000),
+      bodyLimit: parseWhole(text('journal-body-limit') ?? '16384', 'journal-body-limit', 0, 1_048_576),
+    },
+    exportOnExit: exportOnExit === undefined ? undefined : resolve(exportOnExit),
     autoConnections: parseFlagValue(text('auto-connections') ?? 'true', 'auto-connections'),
     httpsPort: httpsPortValue === 'off' ? 'off' : parsePort(httpsPortValue, 'https-port'),
     tlsCert,
@@ -257,7 +304,7 @@ function parsePort(value: string, flag = 'port'): number {
 }
 
 function parseWhole(value: string, flag: string, min: number, max: number): number {
-  if (!/^\d{1,9}$/.test(value) || Number(value) < min || Number(value) > max) {
+  if (!/^\d{1,10}$/.test(value) || Number(value) < min || Number(value) > max) {
     throw new ConfigError(`--${flag} must be a whole number from ${min} to ${max}; got '${value}'`)
   }
   return Number(value)

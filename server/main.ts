@@ -1,5 +1,8 @@
-import { buildApp } from './app.ts'
-import { ConfigError, helpText, loadConfig } from './config.ts'
+import { writeFileSync, renameSync } from 'node:fs'
+
+import { buildApp, type AppOptions } from './app.ts'
+import { ConfigError, helpText, loadConfig, type EmulatorConfig } from './config.ts'
+import { isLoopbackAddress } from './control/loopback.ts'
 import { FixtureError } from './fixtures.ts'
 import { FLOW_ADMIN_PREFIX } from './flow-api/index.ts'
 import { listen, type Listening } from './listen.ts'
@@ -17,17 +20,13 @@ async function main(argv: string[]): Promise<number> {
     console.log(helpText())
     return 0
   }
-  const app = await buildApp({
-    db: config.db,
-    ...(config.fixtures ? { fixtures: config.fixtures } : {}),
-    seed: config.seed,
-    logLevel: config.logLevel,
-    ...(config.issuerHost ? { issuerHost: config.issuerHost } : {}),
-    deviceCodeInterval: config.deviceCodeInterval,
-    throttle: config.throttle,
-    rateLimitHeaders: config.rateLimitHeaders,
-    autoConnections: config.autoConnections,
-  })
+  const app = await buildApp(appOptionsFrom(config))
+  if (!isLoopbackAddress(config.host) && config.host !== 'localhost' && config.controlKey === undefined) {
+    app.log.warn(
+      { host: config.host },
+      'listening beyond loopback without --control-key: /_emulator answers loopback clients only; set --control-key to reach it from elsewhere',
+    )
+  }
   const listening = await listen(app, config)
   for (const line of startupLines(listening, config.db)) console.log(line)
 
@@ -36,6 +35,10 @@ async function main(argv: string[]): Promise<number> {
     if (closing) return
     closing = true
     app.log.info({ signal }, 'shutting down')
+    if (config.exportOnExit) {
+      writeAtomically(config.exportOnExit, `${JSON.stringify(app.emulator.state.export(), null, 2)}\n`)
+      app.log.info({ file: config.exportOnExit }, 'state exported')
+    }
     listening.close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -49,6 +52,31 @@ async function main(argv: string[]): Promise<number> {
   return -1
 }
 
+/** The app's options from validated settings. */
+export function appOptionsFrom(config: EmulatorConfig): AppOptions {
+  return {
+    db: config.db,
+    ...(config.fixtures ? { fixtures: config.fixtures } : {}),
+    seed: config.seed,
+    logLevel: config.logLevel,
+    ...(config.issuerHost ? { issuerHost: config.issuerHost } : {}),
+    deviceCodeInterval: config.deviceCodeInterval,
+    throttle: config.throttle,
+    rateLimitHeaders: config.rateLimitHeaders,
+    autoConnections: config.autoConnections,
+    ...(config.randomSeed !== undefined ? { randomSeed: config.randomSeed } : {}),
+    ...(config.controlKey !== undefined ? { controlKey: config.controlKey } : {}),
+    journal: config.journal,
+  }
+}
+
+/** Through a temporary file and a rename, so an interrupted write never leaves half a document. */
+function writeAtomically(path: string, content: string): void {
+  const temporary = `${path}.${process.pid}.tmp`
+  writeFileSync(temporary, content)
+  renameSync(temporary, path)
+}
+
 /** One line per URL the emulator serves, with the real ports. */
 export function startupLines(listening: Listening, db: string): string[] {
   const { httpUrl, httpsUrl, caCertificatePath } = listening
@@ -58,6 +86,7 @@ export function startupLines(listening: Listening, db: string): string[] {
     `Entra ID:         ${httpsUrl ?? httpUrl}/{tenant}  (authority; discovery at /{tenant}/v2.0/.well-known/openid-configuration)`,
     `Connector:        ${httpUrl}/apim/microsoftflowforadmins/{connectionId}${FLOW_ADMIN_PREFIX}`,
     `Token minting:    ${httpUrl}/_emulator/tokens`,
+    `Control plane:    ${httpUrl}/_emulator/health`,
     `OpenAPI:          ${httpUrl}/openapi.json`,
     ...(caCertificatePath ? [`CA certificate (NODE_EXTRA_CA_CERTS): ${caCertificatePath}`] : []),
     `Database:         ${db}`,

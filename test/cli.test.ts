@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -92,6 +92,29 @@ describe('the command line', () => {
     const exited = new Promise((resolve) => child.on('exit', resolve))
     child.kill('SIGTERM')
     expect(await exited).toBe(0)
+  })
+
+  it('--export-on-exit writes the state on SIGTERM, as a fixture document', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paae-export-'))
+    const file = join(dir, 'state.json')
+    const flags = [
+      '--port',
+      '0',
+      '--https-port',
+      'off',
+      '--db',
+      ':memory:',
+      '--log-level',
+      'warn',
+      '--export-on-exit',
+      file,
+    ]
+    const { child } = await startEmulator(flags)
+    const exited = new Promise((resolve) => child.on('exit', resolve))
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { tenants: { name: string }[] }
+    expect(doc.tenants.map((t) => t.name)).toEqual(['contoso', 'fabrikam'])
   })
 
   it.each([

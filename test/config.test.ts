@@ -23,6 +23,10 @@ describe('loadConfig', () => {
       throttle: { enabled: true, limit: 100, windowSeconds: 60, countRejected: true },
       rateLimitHeaders: false,
       autoConnections: true,
+      randomSeed: undefined,
+      controlKey: undefined,
+      journal: { size: 1000, bodyLimit: 16384 },
+      exportOnExit: undefined,
     })
   })
 
@@ -100,6 +104,28 @@ describe('loadConfig', () => {
       rateLimitHeaders: true,
       autoConnections: false,
     })
+    expect(
+      loadConfig(
+        [
+          '--seed',
+          '42',
+          '--control-key',
+          'sixteen-chars-key',
+          '--journal-size',
+          '0',
+          '--journal-body-limit',
+          '10',
+          '--export-on-exit',
+          'out.json',
+        ],
+        {},
+      ),
+    ).toMatchObject({
+      randomSeed: 42,
+      controlKey: 'sixteen-chars-key',
+      journal: { size: 0, bodyLimit: 10 },
+      exportOnExit: resolve('out.json'),
+    })
     expect(loadConfig([], { PAAE_THROTTLE_LIMIT: '7', PAAE_AUTO_CONNECTIONS: 'false' })).toMatchObject({
       throttle: { limit: 7 },
       autoConnections: false,
@@ -176,6 +202,10 @@ describe('loadConfig', () => {
     [['--throttle-count-rejected', 'yes'], {}, "--throttle-count-rejected must be true or false; got 'yes'"],
     [['--rate-limit-headers', '1'], {}, "--rate-limit-headers must be true or false; got '1'"],
     [['--auto-connections', 'on'], {}, "--auto-connections must be true or false; got 'on'"],
+    [['--seed=-1'], {}, /--seed must be a whole number from 0 to 4294967295/],
+    [['--control-key', 'short'], {}, '--control-key must be at least 16 characters'],
+    [['--journal-size', '100001'], {}, /--journal-size must be a whole number from 0 to 100000/],
+    [['--journal-body-limit', 'x'], {}, /--journal-body-limit must be a whole number/],
   ])('refuses %j %j', (argv, env, message) => {
     expect(() => loadConfig(argv, env)).toThrow(ConfigError)
     expect(() => loadConfig(argv, env)).toThrow(message)

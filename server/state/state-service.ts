@@ -116,17 +116,16 @@ export function createStateService(deps: {
     async createTenant(template: unknown): Promise<TenantFixture | undefined> {
       const source = templateOf(template, deps.fixtures)
       if (!source) return undefined
+      // The key is made off the main thread first; numbering and writing then happen without a
+      // pause, so tenants created in parallel never take the same number.
+      const key = await newRsaKeyPemAsync()
       const prefix = `${source.name}-`
       const taken = repos.tenants
         .list()
         .map((t) => (t.name.startsWith(prefix) ? Number(t.name.slice(prefix.length)) : 0))
         .filter(Number.isInteger)
       const n = Math.max(0, ...taken) + 1
-      const signingKey = generateSigningKeyPems(
-        `${source.displayName} ${n}`,
-        clock.now(),
-        await newRsaKeyPemAsync(),
-      )
+      const signingKey = generateSigningKeyPems(`${source.displayName} ${n}`, clock.now(), key)
       const tenant = cloneTenant(source, { n, random: deps.random, signingKey })
       const doc = validateFixtureDocument({ tenants: [tenant] }, 'POST /_emulator/tenants')
       repos.db.transaction(() => seed(doc, 'POST /_emulator/tenants'))()
