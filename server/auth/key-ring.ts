@@ -9,7 +9,10 @@ export function createKeyRing(tenants: TenantsRepository) {
   const byKid = new Map<string, SigningKey>()
   const byTenant = new Map<string, SigningKey>()
 
+  let generation = 0
+
   function reload(): void {
+    generation++
     byKid.clear()
     byTenant.clear()
     for (const row of tenants.signingKeys()) {
@@ -27,6 +30,8 @@ export function createKeyRing(tenants: TenantsRepository) {
     byKid: (kid: string) => byKid.get(kid),
     forTenant: (tenantId: string) => byTenant.get(tenantId.toLowerCase()),
     all: () => [...byTenant.values()],
+    /** Changes whenever the key set does, so caches of verified tokens know to forget. */
+    generation: () => generation,
     /** Re-reads the keys after the tenant set changed (seeding, import). */
     reload,
   }

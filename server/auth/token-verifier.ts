@@ -20,6 +20,9 @@ export interface Caller {
 /** Microsoft's middleware tolerates five minutes of clock skew (entra.md §7.2). */
 export const CLOCK_SKEW_SECONDS = 300
 
+/** How many verified tokens are remembered; the oldest is forgotten first. */
+const VERIFIED_CACHE_SIZE = 10_000
+
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]+)[ \t]*$/i
 
 /**
@@ -35,10 +38,42 @@ export function createTokenVerifier(deps: {
 }) {
   const audiences = deps.audiences ?? FLOW_API_AUDIENCES
 
+  // Verified tokens, so a client that sends the same token again costs a map lookup, not an RSA
+  // verification. The lifetime claims are checked again on every use against the clock; a change
+  // of the key set (a tenant deleted, state imported) forgets everything.
+  const verified = new Map<
+    string,
+    { caller: Caller; exp: number | undefined; nbf: number | undefined; generation: number }
+  >()
+
+  function fromCache(token: string, now: Date): Caller | undefined {
+    const hit = verified.get(token)
+    if (!hit) return undefined
+    if (hit.generation !== deps.keys.generation()) {
+      verified.clear()
+      return undefined
+    }
+    const seconds = Math.floor(now.getTime() / 1000)
+    if (hit.exp !== undefined && hit.exp <= seconds - CLOCK_SKEW_SECONDS)
+      throw errors.expiredToken(new Date(hit.exp * 1000), now)
+    if (hit.nbf !== undefined && hit.nbf > seconds + CLOCK_SKEW_SECONDS)
+      throw errors.invalidToken('The token is not yet valid.')
+    return hit.caller
+  }
+
+  function remember(token: string, caller: Caller): Caller {
+    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!)
+    const { exp, nbf } = caller.claims
+    verified.set(token, { caller, exp, nbf, generation: deps.keys.generation() })
+    return caller
+  }
+
   return async function verify(authorization: string | undefined): Promise<Caller> {
     if (authorization === undefined || authorization.trim() === '') throw errors.missingAuthorization()
     const token = BEARER.exec(authorization)?.[1]
     if (!token) throw errors.invalidAuthorizationScheme()
+    const cached = fromCache(token, deps.clock.now())
+    if (cached) return cached
 
     let header: ReturnType<typeof decodeProtectedHeader>
     try {
@@ -93,13 +128,13 @@ export function createTokenVerifier(deps: {
     // entra.md §4.4: `idtyp` when present, otherwise `scp` marks a delegated token.
     const idtyp = payload['idtyp']
     const kind = idtyp === 'app' || (idtyp === undefined && payload['scp'] === undefined) ? 'app' : 'user'
-    return {
+    return remember(token, {
       tenantId,
       objectId: objectId.toLowerCase(),
       kind,
       clientId: clientId.toLowerCase(),
       claims: payload,
-    }
+    })
   }
 }
 export type TokenVerifier = ReturnType<typeof createTokenVerifier>

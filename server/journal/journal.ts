@@ -55,6 +55,9 @@ const SECRET_KEYS = new Set(
 )
 export const REDACTED = '[redacted]'
 
+/** A quick look for any secret key in a serialized body: most bodies have none and skip the redaction walk. */
+const MAY_HOLD_SECRETS = new RegExp(`(${[...SECRET_KEYS].join('|')})`, 'i')
+
 /** A copy of `value` with every secret field replaced, at any depth. */
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 32) return REDACTED
@@ -75,14 +78,17 @@ export function journalBody(body: unknown, limit: number): { text: string | null
   if (body === undefined || body === null || body === '') return { text: null, truncated: false }
   let text: string
   if (typeof body === 'string' || Buffer.isBuffer(body)) {
-    const raw = body.toString()
-    try {
-      text = JSON.stringify(redact(JSON.parse(raw)))
-    } catch {
-      text = raw
+    text = body.toString()
+    if (MAY_HOLD_SECRETS.test(text)) {
+      try {
+        text = JSON.stringify(redact(JSON.parse(text)))
+      } catch {
+        // Not JSON (an HTML page, a form): kept as it is.
+      }
     }
   } else {
-    text = JSON.stringify(redact(body)) ?? ''
+    text = JSON.stringify(body) ?? ''
+    if (MAY_HOLD_SECRETS.test(text)) text = JSON.stringify(redact(body)) ?? ''
   }
   const bytes = Buffer.byteLength(text)
   if (bytes <= limit) return { text, truncated: false }

@@ -1,0 +1,327 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+import autocannon from 'autocannon'
+
+import { makeFixture } from './fixture.ts'
+import { startProcess, type Started } from './processes.ts'
+
+/**
+ * `npm run bench`: the emulator against a bare Fastify baseline in the same run, under the same
+ * load (10 connections, warm-up, fixed duration), alternating the two so machine drift hits both.
+ * Prints a table and writes bench/results/latest.json. Targets are ratios, never timed assertions.
+ */
+
+const CONNECTIONS = 10
+const DURATION = Number(process.env['BENCH_DURATION'] ?? 2)
+const ADMIN = '/providers/Microsoft.ProcessSimple/scopes/admin'
+const API = 'api-version=2016-11-01'
+const INVOICE = '23d920c4-0119-4d63-b3dc-07bb4ff5bf9d'
+const TENANT = '783478ba-d972-4d0e-9d82-00409b796330'
+const LOGS = join(tmpdir(), 'paae-bench')
+mkdirSync(LOGS, { recursive: true })
+
+interface Load {
+  rps: number
+  p50: number
+  p99: number
+  non2xx: number
+}
+interface Row {
+  scenario: string
+  rps: number
+  p50: number
+  p99: number
+  baselineRps: number
+  ratio: number
+  note?: string
+}
+
+async function load(
+  url: string,
+  options: Partial<autocannon.Options> = {},
+  duration = DURATION,
+): Promise<Load> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration, ...options })
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+  }
+}
+
+const emulatorArgs = (extra: string[] = []) => [
+  'bin/power-automate-admin-emulator.js',
+  '--port',
+  '0',
+  '--https-port',
+  'off',
+  '--db',
+  ':memory:',
+  '--log-level',
+  'info',
+  '--throttle-limit',
+  '1000000',
+  ...extra,
+]
+
+async function mint(emulator: Started, body: object): Promise<string> {
+  const res = await fetch(`${emulator.base}/_emulator/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  return ((await res.json()) as { access_token: string }).access_token
+}
+
+async function main() {
+  const rows: Row[] = []
+  const extra: Record<string, unknown> = {}
+
+  // Cold start: spawn to the first 200 on the readiness URL, five of each, alternating.
+  const cold = { emulator: [] as number[], baseline: [] as number[] }
+  for (let i = 0; i < 5; i++) {
+    const b = await startProcess(
+      ['--import', 'tsx', 'bench/baseline-server.ts'],
+      '/ready',
+      join(LOGS, 'baseline.log'),
+    )
+    cold.baseline.push(b.coldStartMs)
+    await b.stop()
+    const e = await startProcess(emulatorArgs(), '/_emulator/ready', join(LOGS, 'emulator.log'))
+    cold.emulator.push(e.coldStartMs)
+    await e.stop()
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+  extra['coldStart'] = {
+    emulatorMs: median(cold.emulator),
+    baselineMs: median(cold.baseline),
+    ratio: median(cold.emulator) / median(cold.baseline),
+  }
+
+  const baseline = await startProcess(
+    ['--import', 'tsx', 'bench/baseline-server.ts'],
+    '/ready',
+    join(LOGS, 'baseline.log'),
+  )
+  const emulator = await startProcess(emulatorArgs(), '/_emulator/ready', join(LOGS, 'emulator.log'))
+  const admin = await mint(emulator, { user: 'admin@contoso.onmicrosoft.com' })
+  const auth = { authorization: `Bearer ${admin}` }
+  const json = { ...auth, 'content-type': 'application/json' }
+
+  let toggle = 0
+  const scenarios: {
+    name: string
+    emulator: Partial<autocannon.Options> & { url: string }
+    baseline: Partial<autocannon.Options>
+  }[] = [
+    {
+      name: 'GET permissions',
+      emulator: {
+        url: `${emulator.base}${ADMIN}/environments/~default/flows/${INVOICE}/permissions?${API}`,
+        headers: auth,
+      },
+      baseline: {},
+    },
+    {
+      name: 'POST stop/start alternating',
+      emulator: {
+        url: emulator.base,
+        requests: [
+          {
+            method: 'POST',
+            headers: auth,
+            setupRequest: (req) => ({
+              ...req,
+              path: `${ADMIN}/environments/~default/flows/${INVOICE}/${toggle++ % 2 ? 'start' : 'stop'}?${API}`,
+            }),
+          },
+        ],
+      },
+      baseline: { method: 'POST' },
+    },
+    {
+      name: 'POST modifyPermissions',
+      emulator: {
+        url: `${emulator.base}${ADMIN}/environments/~default/flows/${INVOICE}/modifyPermissions?${API}`,
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({
+          put: [
+            {
+              properties: {
+                principal: { id: '5a1a6d2c-6b8e-4d0a-9a55-0e3f1f0c2b11', type: 'User' },
+                roleName: 'CanView',
+              },
+            },
+          ],
+        }),
+      },
+      baseline: { method: 'POST' },
+    },
+    {
+      name: 'connector GET permissions',
+      emulator: {
+        url: `${emulator.base}/apim/microsoftflowforadmins/contoso-admin-firstparty${ADMIN}/environments/~default/flows/${INVOICE}/permissions`,
+        headers: auth,
+      },
+      baseline: {},
+    },
+    {
+      name: 'token (client credentials)',
+      emulator: {
+        url: `${emulator.base}/${TENANT}/oauth2/v2.0/token`,
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: '7b0484fa-111e-44e3-a79c-35a2c9dff6e7',
+          client_secret: 'contoso-automation-secret',
+          scope: 'https://service.flow.microsoft.com//.default',
+        }).toString(),
+      },
+      baseline: { method: 'POST' },
+    },
+  ]
+
+  const measure = async (
+    name: string,
+    emulatorOptions: Partial<autocannon.Options> & { url: string },
+    baselineOptions: Partial<autocannon.Options>,
+    note?: string,
+  ) => {
+    await load(`${baseline.base}/json`, baselineOptions, 1)
+    await load(emulatorOptions.url, emulatorOptions, 1)
+    const b: Load[] = []
+    const e: Load[] = []
+    for (let i = 0; i < 2; i++) {
+      b.push(await load(`${baseline.base}/json`, baselineOptions))
+      e.push(await load(emulatorOptions.url, emulatorOptions))
+    }
+    const mean = (xs: Load[], key: keyof Load) => xs.reduce((s, x) => s + x[key], 0) / xs.length
+    const row: Row = {
+      scenario: name,
+      rps: Math.round(mean(e, 'rps')),
+      p50: mean(e, 'p50'),
+      p99: mean(e, 'p99'),
+      baselineRps: Math.round(mean(b, 'rps')),
+      ratio: mean(e, 'rps') / mean(b, 'rps'),
+      ...(note ? { note } : {}),
+    }
+    rows.push(row)
+    console.error(
+      `${name}: ${row.rps} req/s (${(row.ratio * 100).toFixed(0)}% of baseline), p99 ${row.p99} ms`,
+    )
+  }
+
+  for (const s of scenarios) await measure(s.name, s.emulator, s.baseline)
+
+  // A throttled connection: the default 100 per 60 s, so nearly every call is a 429.
+  await fetch(`${emulator.base}/_emulator/throttling`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ limit: 100 }),
+  })
+  await measure(
+    'throttled connection (429s)',
+    {
+      url: `${emulator.base}/apim/microsoftflowforadmins/contoso-admin-firstparty${ADMIN}/users/d8140a16-ee07-46d8-8cea-bb3bbb61f068`,
+      headers: auth,
+    },
+    {},
+    'answers are 429',
+  )
+  await fetch(`${emulator.base}/_emulator/throttling`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ limit: 1000000 }),
+  })
+
+  // Reset: the demo tenant back, twenty times.
+  const resets: number[] = []
+  for (let i = 0; i < 20; i++) {
+    const started = performance.now()
+    await fetch(`${emulator.base}/_emulator/reset`, { method: 'POST' })
+    resets.push(performance.now() - started)
+  }
+  extra['resetMs'] = { median: median(resets), max: Math.max(...resets) }
+
+  // Memory, journal on: resident set after 100 000 and after 200 000 requests.
+  const permissionsUrl = `${emulator.base}${ADMIN}/environments/~default/flows/${INVOICE}/permissions?${API}`
+  await autocannon({ url: permissionsUrl, connections: CONNECTIONS, amount: 100_000, headers: auth })
+  const rss100k = emulator.rssMb()
+  await autocannon({ url: permissionsUrl, connections: CONNECTIONS, amount: 100_000, headers: auth })
+  const rss200k = emulator.rssMb()
+  extra['memory'] = { rssAfter100kMb: rss100k, rssAfter200kMb: rss200k, growth: rss200k / rss100k - 1 }
+  await emulator.stop()
+  await baseline.stop()
+
+  // Growth with data size: one flow's GET with 1, 1 000 and 100 000 flows; GET permissions with 10 000 entries.
+  const growth: Record<string, number> = {}
+  for (const flows of [1, 1_000, 100_000]) {
+    const file = makeFixture({ flows, permissionsOnFirstFlow: flows === 1 ? 10_000 : 0 })
+    const e = await startProcess(
+      emulatorArgs(['--fixtures', file, '--log-level', 'warn']),
+      '/_emulator/ready',
+      join(LOGS, `growth-${flows}.log`),
+    )
+    const token = await mint(e, { user: 'admin@contoso.onmicrosoft.com' })
+    const one = await load(
+      `${e.base}${ADMIN}/environments/~default/flows/00000000-0000-4000-8000-000000000000?${API}`,
+      { headers: { authorization: `Bearer ${token}` } },
+    )
+    growth[`getFlowRps_${flows}flows`] = Math.round(one.rps)
+    if (flows === 1) {
+      const perms = await load(
+        `${e.base}${ADMIN}/environments/~default/flows/00000000-0000-4000-8000-000000000000/permissions?${API}`,
+        { headers: { authorization: `Bearer ${token}` } },
+      )
+      growth['getPermissionsRps_10000entries'] = Math.round(perms.rps)
+    }
+    await e.stop()
+  }
+  extra['growth'] = growth
+
+  const results = {
+    date: new Date().toISOString(),
+    node: process.version,
+    connections: CONNECTIONS,
+    durationSeconds: DURATION,
+    scenarios: rows,
+    ...extra,
+  }
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
+  writeFileSync(new URL('./results/latest.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`)
+  console.log(formatTable(results as unknown as Results))
+}
+
+interface Results {
+  scenarios: Row[]
+  coldStart: { emulatorMs: number; baselineMs: number; ratio: number }
+  resetMs: { median: number; max: number }
+  memory: { rssAfter100kMb: number; rssAfter200kMb: number; growth: number }
+  growth: Record<string, number>
+}
+
+export function formatTable(r: Results): string {
+  const lines = [
+    '| scenario | req/s | p50 ms | p99 ms | baseline req/s | ratio |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...r.scenarios.map(
+      (s) =>
+        `| ${s.scenario} | ${s.rps} | ${s.p50.toFixed(1)} | ${s.p99.toFixed(1)} | ${s.baselineRps} | ${(s.ratio * 100).toFixed(0)}% |`,
+    ),
+    '',
+    `Cold start to ready: ${r.coldStart.emulatorMs.toFixed(0)} ms (baseline ${r.coldStart.baselineMs.toFixed(0)} ms, ${r.coldStart.ratio.toFixed(2)}x)`,
+    `Reset (demo tenant): median ${r.resetMs.median.toFixed(1)} ms, max ${r.resetMs.max.toFixed(1)} ms`,
+    `Resident memory, journal on: ${r.memory.rssAfter100kMb.toFixed(0)} MB after 100k requests, ${r.memory.rssAfter200kMb.toFixed(0)} MB after 200k (${(r.memory.growth * 100).toFixed(1)}%)`,
+    `Growth: ${Object.entries(r.growth)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  ]
+  return lines.join('\n')
+}
+
+await main()
