@@ -20,6 +20,12 @@ async function main(argv: string[]): Promise<number> {
     console.log(helpText())
     return 0
   }
+  // Signals are handled from the first moment, so a SIGTERM during start-up still exits cleanly.
+  let shutdown: ((signal: string) => void) | undefined
+  let pendingSignal: string | undefined
+  process.once('SIGINT', () => (shutdown ? shutdown('SIGINT') : (pendingSignal = 'SIGINT')))
+  process.once('SIGTERM', () => (shutdown ? shutdown('SIGTERM') : (pendingSignal = 'SIGTERM')))
+
   const app = await buildApp(appOptionsFrom(config))
   if (!isLoopbackAddress(config.host) && config.host !== 'localhost' && config.controlKey === undefined) {
     app.log.warn(
@@ -30,10 +36,8 @@ async function main(argv: string[]): Promise<number> {
   const listening = await listen(app, config)
   for (const line of startupLines(listening, config.db)) console.log(line)
 
-  let closing = false
-  const close = (signal: string) => {
-    if (closing) return
-    closing = true
+  shutdown = (signal: string) => {
+    shutdown = () => undefined
     app.log.info({ signal }, 'shutting down')
     if (config.exportOnExit) {
       writeAtomically(config.exportOnExit, `${JSON.stringify(app.emulator.state.export(), null, 2)}\n`)
@@ -47,8 +51,7 @@ async function main(argv: string[]): Promise<number> {
       },
     )
   }
-  process.once('SIGINT', () => close('SIGINT'))
-  process.once('SIGTERM', () => close('SIGTERM'))
+  if (pendingSignal) shutdown(pendingSignal)
   return -1
 }
 
