@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createWriteStream, readFileSync } from 'node:fs'
+import { closeSync, openSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -16,20 +16,19 @@ export interface Started {
 /** Spawns a server, waits for its port, then polls `readyPath` until it answers 200. */
 export async function startProcess(args: string[], readyPath: string, logFile: string): Promise<Started> {
   const started = performance.now()
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-  const log = createWriteStream(logFile)
-  child.stderr.pipe(log)
-  const base = await new Promise<string>((resolve, reject) => {
-    let out = ''
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString()
-      const match = /(?:listening |Flow admin API: +)(?:http:\/\/127\.0\.0\.1:)?(\d+)/.exec(out)
-      if (match) resolve(`http://127.0.0.1:${match[1]}`)
-    }
-    child.stdout.on('data', onData)
-    child.stdout.pipe(log)
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)))
-  })
+  // Output goes straight to a file: a pipe read by this (busy) process would throttle the server.
+  const fd = openSync(logFile, 'w')
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', fd, fd] })
+  closeSync(fd)
+  let base: string | undefined
+  while (!base) {
+    if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${readFileSync(logFile, 'utf8')}`)
+    const match = /(?:listening |Flow admin API: +http:\/\/127\.0\.0\.1:)(\d+)/.exec(
+      readFileSync(logFile, 'utf8'),
+    )
+    if (match) base = `http://127.0.0.1:${match[1]}`
+    else await new Promise((r) => setTimeout(r, 2))
+  }
   for (;;) {
     try {
       if ((await fetch(`${base}${readyPath}`)).ok) break

@@ -119,8 +119,25 @@ export function sha256Thumbprint(certificatePem: string): string {
   return createHash('sha256').update(new X509Certificate(certificatePem).raw).digest('base64url')
 }
 
-/** The certificate and key inside a PKCS#12 (PFX) file, as the connector's certificate form takes them. */
+const pfxCache = new Map<string, KeyAndCertificate>()
+
+/**
+ * The certificate and key inside a PKCS#12 (PFX) file, as the connector's certificate form takes
+ * them. Decrypting a PFX takes milliseconds (key derivation, 3DES in JavaScript) and the same few
+ * files are read at every seed and reset, so results are remembered by content and password.
+ */
 export function readPfx(pfx: Buffer, password: string): KeyAndCertificate {
+  const key = createHash('sha256').update(pfx).update('\0').update(password).digest('base64')
+  let result = pfxCache.get(key)
+  if (!result) {
+    result = decodePfx(pfx, password)
+    if (pfxCache.size > 100) pfxCache.clear()
+    pfxCache.set(key, result)
+  }
+  return result
+}
+
+function decodePfx(pfx: Buffer, password: string): KeyAndCertificate {
   let p12: forge.pkcs12.Pkcs12Pfx
   try {
     p12 = forge.pkcs12.pkcs12FromAsn1(
