@@ -3,10 +3,12 @@ import type { FastifyRequest } from 'fastify'
 import type { TenantRow } from '../../db/repositories/tenants.ts'
 import type { EmulatorContext } from '../plugins/emulator-context.ts'
 import { entraErrors } from '../errors.ts'
-import type { ClientCredentials } from './client-auth.ts'
+import type { UserRow } from '../../db/repositories/directory.ts'
+import { authenticateClient, type ClientAuthentication, type ClientCredentials } from './client-auth.ts'
+import { resolveClient, type Client } from './clients.ts'
 import { parseV1Resource, parseV2Scope, type ResourceRequest } from './scopes.ts'
 import type { TenantSegment } from './tenant-segment.ts'
-import type { EndpointVersion } from './token-response.ts'
+import { userTokenResponse, type EndpointVersion } from './token-response.ts'
 
 /** One POST to a token endpoint, parsed once for whichever grant handles it. */
 export interface TokenRequest {
@@ -26,6 +28,20 @@ export interface TokenRequest {
   /** The tenant, for grants that cannot run on /common or /organizations. */
   specificTenant(): TenantRow
   wantsClientInfo: boolean
+  /** Resolves `client_id` in the tenant and authenticates it (secret, assertion, or nothing for a public client). */
+  authenticate(
+    tenant: TenantRow,
+    clientId: string,
+    options: { required: boolean },
+  ): Promise<{ client: Client; appidacr: ClientAuthentication }>
+  /** The user-flow response: `user` signed in through `clientId`, for the requested resource. */
+  userTokens(
+    tenant: TenantRow,
+    user: UserRow,
+    clientId: string,
+    appidacr: ClientAuthentication,
+    nonce?: string,
+  ): ReturnType<typeof userTokenResponse>
 }
 
 export function parseTokenRequest(
@@ -85,6 +101,30 @@ export function parseTokenRequest(
       return segment.tenant
     },
     wantsClientInfo: form['client_info'] === '1',
+    async authenticate(tenant, clientId, options) {
+      const client = resolveClient(ctx.repos, tenant.id, clientId)
+      const appidacr = await authenticateClient(
+        ctx,
+        tenant,
+        client,
+        this.credentials,
+        this.assertionAudiences(tenant),
+        options,
+      )
+      return { client, appidacr }
+    },
+    userTokens(tenant, user, clientId, appidacr, nonce) {
+      return userTokenResponse(ctx, {
+        tenant,
+        user,
+        clientId,
+        appidacr,
+        resource: this.resource(tenant),
+        version,
+        clientInfo: this.wantsClientInfo,
+        nonce,
+      })
+    },
   }
 }
 

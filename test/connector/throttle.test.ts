@@ -1,6 +1,6 @@
-import { Writable } from 'node:stream'
-
 import { describe, expect, it } from 'vitest'
+
+import { captureLogs } from '../helpers/logs.ts'
 
 import { buildTestApp } from '../helpers/build-test-app.ts'
 import { FIRST_PARTY, viaConnector } from '../helpers/connector.ts'
@@ -142,19 +142,7 @@ describe('the throttling switches', () => {
   })
 
   it('a 429 is in the request log line with its connection', async () => {
-    const lines: Record<string, unknown>[] = []
-    const logStream = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(
-          ...chunk
-            .toString()
-            .trim()
-            .split('\n')
-            .map((l) => JSON.parse(l) as Record<string, unknown>),
-        )
-        done()
-      },
-    })
+    const { logStream, lines } = captureLogs()
     const t = await setup({ logLevel: 'info', logStream, throttle: { limit: 1 } })
     await t.calls(2)
     expect(lines.filter((l) => l['msg'] === 'request completed').at(-1)).toMatchObject({

@@ -1,24 +1,12 @@
-import { Writable } from 'node:stream'
-
 import { expect, it } from 'vitest'
+
+import { captureLogs } from '../helpers/logs.ts'
 
 import { buildTestApp } from '../helpers/build-test-app.ts'
 import { ADMIN, API, CONTOSO } from '../helpers/demo.ts'
 
 it('writes one log line per request with both ids, the caller and the status, and never the token', async () => {
-  const lines: Record<string, unknown>[] = []
-  const logStream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(
-        ...chunk
-          .toString()
-          .trim()
-          .split('\n')
-          .map((l) => JSON.parse(l) as Record<string, unknown>),
-      )
-      done()
-    },
-  })
+  const { logStream, lines } = captureLogs()
   const t = await buildTestApp({ logLevel: 'info', logStream })
   const token = await t.mint({ user: CONTOSO.admin.upn })
   lines.length = 0

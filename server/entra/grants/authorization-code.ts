@@ -1,10 +1,7 @@
 import { createHash } from 'node:crypto'
 
 import { entraErrors } from '../../errors.ts'
-import { authenticateClient } from '../client-auth.ts'
-import { resolveClient } from '../clients.ts'
 import type { TokenRequest } from '../token-request.ts'
-import { userTokenResponse } from '../token-response.ts'
 
 /** What an authorization code stands for, stored when the user signs in at /authorize. */
 export interface CodeGrant {
@@ -46,29 +43,10 @@ export async function authorizationCodeGrant(req: TokenRequest) {
   if (clientId !== grant.data.clientId) throw entraErrors.clientMismatch()
   const redirectUri = req.required('redirect_uri')
   if (redirectUri !== grant.data.redirectUri) throw entraErrors.redirectUriMismatch(redirectUri)
-  const client = resolveClient(req.ctx.repos, tenant.id, clientId)
-  const appidacr = await authenticateClient(
-    req.ctx,
-    tenant,
-    client,
-    req.credentials,
-    req.assertionAudiences(tenant),
-    {
-      required: false,
-    },
-  )
+  const { appidacr } = await req.authenticate(tenant, clientId, { required: false })
   if (!pkceMatches(grant.data, req.form['code_verifier'])) throw entraErrors.pkceMismatch()
   req.ctx.repos.grants.update<CodeGrant>('code', code, { ...grant.data, redeemed: true })
   const user = req.ctx.repos.directory.findUser(tenant.id, grant.data.userId)
   if (!user) throw entraErrors.invalidGrant('code')
-  return userTokenResponse(req.ctx, {
-    tenant,
-    user,
-    clientId,
-    appidacr,
-    resource: req.resource(tenant),
-    version: req.version,
-    clientInfo: req.wantsClientInfo,
-    nonce: grant.data.nonce,
-  })
+  return req.userTokens(tenant, user, clientId, appidacr, grant.data.nonce)
 }

@@ -1,23 +1,11 @@
 import { entraErrors } from '../../errors.ts'
-import { authenticateClient } from '../client-auth.ts'
-import { resolveClient } from '../clients.ts'
 import type { TokenRequest } from '../token-request.ts'
 import { appTokenResponse } from '../token-response.ts'
 
 /** `grant_type=client_credentials`: an app-only token for a confidential client (entra.md §1.2). */
 export async function clientCredentialsGrant(req: TokenRequest) {
   const tenant = req.specificTenant()
-  const client = resolveClient(req.ctx.repos, tenant.id, req.required('client_id'))
-  const appidacr = await authenticateClient(
-    req.ctx,
-    tenant,
-    client,
-    req.credentials,
-    req.assertionAudiences(tenant),
-    {
-      required: true,
-    },
-  )
+  const { client, appidacr } = await req.authenticate(tenant, req.required('client_id'), { required: true })
   if (client.kind !== 'confidential') throw entraErrors.missingClientCredential()
   const resource = req.resource(tenant)
   if (req.version === 'v2' && !resource.isDefault)

@@ -1,8 +1,5 @@
 import { entraErrors } from '../../errors.ts'
-import { authenticateClient } from '../client-auth.ts'
-import { resolveClient } from '../clients.ts'
 import type { TokenRequest } from '../token-request.ts'
-import { userTokenResponse } from '../token-response.ts'
 
 /** What a device code stands for, from POST .../devicecode until the user approves at /devicelogin. */
 export interface DeviceGrant {
@@ -30,26 +27,8 @@ export async function deviceCodeGrant(req: TokenRequest) {
   const tenant = req.ctx.repos.tenants.findById(grant.tenantId)
   const user = tenant && req.ctx.repos.directory.findUser(tenant.id, grant.data.userId)
   if (!tenant || !user) throw entraErrors.invalidGrant('device_code')
-  const client = resolveClient(req.ctx.repos, tenant.id, clientId)
-  const appidacr = await authenticateClient(
-    req.ctx,
-    tenant,
-    client,
-    req.credentials,
-    req.assertionAudiences(tenant),
-    {
-      required: false,
-    },
-  )
+  const { appidacr } = await req.authenticate(tenant, clientId, { required: false })
   req.ctx.repos.grants.remove('device', deviceCode)
   req.ctx.repos.grants.remove('user_code', grant.data.userCode)
-  return userTokenResponse(req.ctx, {
-    tenant,
-    user,
-    clientId,
-    appidacr,
-    resource: req.resource(tenant),
-    version: req.version,
-    clientInfo: req.wantsClientInfo,
-  })
+  return req.userTokens(tenant, user, clientId, appidacr)
 }

@@ -2,11 +2,8 @@ import { timingSafeEqual } from 'node:crypto'
 
 import type { UserRow } from '../../../db/repositories/directory.ts'
 import { entraErrors } from '../../errors.ts'
-import { authenticateClient } from '../client-auth.ts'
-import { resolveClient } from '../clients.ts'
 import { tenantOfUpn } from '../tenant-segment.ts'
 import type { TokenRequest } from '../token-request.ts'
-import { userTokenResponse } from '../token-response.ts'
 
 /** Compares passwords in constant time, so timing tells nothing about how much of one matched. */
 export function passwordMatches(user: UserRow, password: string): boolean {
@@ -21,28 +18,10 @@ export async function passwordGrant(req: TokenRequest) {
   const password = req.required('password')
   const tenant = req.segment.kind === 'tenant' ? req.segment.tenant : tenantOfUpn(req.ctx.repos, username)
   if (!tenant) throw entraErrors.userNotFound(req.tenantText)
-  const client = resolveClient(req.ctx.repos, tenant.id, req.required('client_id'))
-  const appidacr = await authenticateClient(
-    req.ctx,
-    tenant,
-    client,
-    req.credentials,
-    req.assertionAudiences(tenant),
-    {
-      required: false,
-    },
-  )
-  const resource = req.resource(tenant)
+  const { client, appidacr } = await req.authenticate(tenant, req.required('client_id'), { required: false })
+  req.resource(tenant)
   const user = req.ctx.repos.directory.findUserByUpn(tenant.id, username)
   if (!user) throw entraErrors.userNotFound(tenant.id)
   if (!passwordMatches(user, password)) throw entraErrors.invalidCredentials()
-  return userTokenResponse(req.ctx, {
-    tenant,
-    user,
-    clientId: client.clientId,
-    appidacr,
-    resource,
-    version: req.version,
-    clientInfo: req.wantsClientInfo,
-  })
+  return req.userTokens(tenant, user, client.clientId, appidacr)
 }

@@ -1,8 +1,6 @@
 import { entraErrors } from '../../errors.ts'
-import { authenticateClient } from '../client-auth.ts'
-import { resolveClient } from '../clients.ts'
 import type { TokenRequest } from '../token-request.ts'
-import { userTokenResponse, type RefreshGrant } from '../token-response.ts'
+import type { RefreshGrant } from '../token-response.ts'
 
 /**
  * `grant_type=refresh_token`: a new access token for the same user and client, for any resource
@@ -20,26 +18,8 @@ export async function refreshTokenGrant(req: TokenRequest) {
   }
   const clientId = req.required('client_id').toLowerCase()
   if (clientId !== grant.data.clientId) throw entraErrors.clientMismatch()
-  const client = resolveClient(req.ctx.repos, tenant.id, clientId)
-  const appidacr = await authenticateClient(
-    req.ctx,
-    tenant,
-    client,
-    req.credentials,
-    req.assertionAudiences(tenant),
-    {
-      required: false,
-    },
-  )
+  const { appidacr } = await req.authenticate(tenant, clientId, { required: false })
   const user = req.ctx.repos.directory.findUser(tenant.id, grant.data.userId)
   if (!user) throw entraErrors.invalidGrant('refresh_token')
-  return userTokenResponse(req.ctx, {
-    tenant,
-    user,
-    clientId,
-    appidacr,
-    resource: req.resource(tenant),
-    version: req.version,
-    clientInfo: req.wantsClientInfo,
-  })
+  return req.userTokens(tenant, user, clientId, appidacr)
 }
