@@ -44,7 +44,6 @@ export function createOAuthGrantsRepository(db: Db) {
       }) as { changes: number }
       return result.changes > 0
     },
-    has: (kind: GrantKind, id: string) => one.get({ kind, id }) !== undefined,
     find<T>(kind: GrantKind, id: string): Grant<T> | undefined {
       const row = one.get({ kind, id })
       return row && { tenantId: row.tenant_id, data: JSON.parse(row.data) as T, expiresAt: row.expires_at }
