@@ -3,13 +3,13 @@ import eslint from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'coverage/', '.emulator-data/', 'bench/results/'] },
+  { ignores: ['node_modules/', 'coverage/', '.emulator-data/', 'bench/results/', 'dist/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'bin/*.js'] },
+        projectService: { allowDefaultProject: ['*.js', 'bin/*.js', 'bench/*.js'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -21,6 +21,10 @@ export default tseslint.config(
       // Fastify plugins and hooks are async by contract, with or without an await inside.
       '@typescript-eslint/require-await': 'off',
     },
+  },
+  {
+    files: ['**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
   {
     files: ['test/**/*.ts'],

@@ -83,11 +83,7 @@ async function main() {
   // Cold start: spawn to the first 200 on the readiness URL, five of each, alternating.
   const cold = { emulator: [] as number[], baseline: [] as number[] }
   for (let i = 0; i < 5; i++) {
-    const b = await startProcess(
-      ['--import', 'tsx', 'bench/baseline-server.ts'],
-      '/ready',
-      join(LOGS, 'baseline.log'),
-    )
+    const b = await startProcess(['bench/baseline-server.js'], '/ready', join(LOGS, 'baseline.log'))
     cold.baseline.push(b.coldStartMs)
     await b.stop()
     const e = await startProcess(emulatorArgs(), '/_emulator/ready', join(LOGS, 'emulator.log'))
@@ -101,11 +97,7 @@ async function main() {
     ratio: median(cold.emulator) / median(cold.baseline),
   }
 
-  const baseline = await startProcess(
-    ['--import', 'tsx', 'bench/baseline-server.ts'],
-    '/ready',
-    join(LOGS, 'baseline.log'),
-  )
+  const baseline = await startProcess(['bench/baseline-server.js'], '/ready', join(LOGS, 'baseline.log'))
   const emulator = await startProcess(emulatorArgs(), '/_emulator/ready', join(LOGS, 'emulator.log'))
   const admin = await mint(emulator, { user: 'admin@contoso.onmicrosoft.com' })
   const auth = { authorization: `Bearer ${admin}` }

@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx, so the emulator needs no build step after `npm ci`.
-import { register } from 'tsx/esm/api'
+// Runs the compiled emulator (dist/, built by `npm ci` and `npm start`); without a build, the
+// TypeScript sources through tsx.
+import { existsSync } from 'node:fs'
 
-register()
-await import('../server/main.ts')
+const compiled = new URL('../dist/server/main.js', import.meta.url)
+if (existsSync(compiled)) {
+  await import(compiled.href)
+} else {
+  const { register } = await import('tsx/esm/api')
+  register()
+  await import('../server/main.ts')
+}

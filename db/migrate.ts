@@ -1,8 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 
 import type { Db } from './open.ts'
+import { PACKAGE_ROOT } from './package-root.ts'
 
-const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url)
+const MIGRATIONS_DIR = pathToFileURL(join(PACKAGE_ROOT, 'db', 'migrations') + '/')
 
 interface Migration {
   version: number

@@ -1,14 +1,15 @@
 import { X509Certificate } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 
 import { Compile } from 'typebox/compile'
 
+import { PACKAGE_ROOT } from '../db/package-root.ts'
 import { FixtureDocument } from '../schemas/fixture.ts'
 import { readPfx } from './tls/certificates.ts'
 
 /** The demo tenant shipped with the emulator, loaded when no `--fixtures` is given. */
-export const DEMO_FIXTURES_PATH = fileURLToPath(new URL('../fixtures/demo-tenant.json', import.meta.url))
+export const DEMO_FIXTURES_PATH = join(PACKAGE_ROOT, 'fixtures', 'demo-tenant.json')
 
 export class FixtureError extends Error {
   override name = 'FixtureError'

@@ -13,7 +13,9 @@ import { createUserDetailsRepository } from './user-details.ts'
 /** Every repository over one database; statements are prepared once, here. */
 export function createRepositories(db: Db) {
   return {
-    db,
+    // The declaration build cannot name better-sqlite3's class through the alias without this.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+    db: db as Db,
     meta: createMetaRepository(db),
     tenants: createTenantsRepository(db),
     directory: createDirectoryRepository(db),
