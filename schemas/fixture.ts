@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 
-import { FlowTimestamp, Guid } from './common.ts'
+import { CONNECTION_ID_PATTERN, FlowTimestamp, Guid } from './common.ts'
 import { FlowState } from './flow.ts'
 import { GrantableRole, PrincipalType } from './permission.ts'
 
@@ -152,7 +152,7 @@ export type UserDetailsFixture = Static<typeof UserDetailsFixture>
 export const ConnectionFixture = Type.Object(
   {
     id: Type.String({
-      pattern: '^[A-Za-z0-9._~-]{1,128}$',
+      pattern: CONNECTION_ID_PATTERN,
       description: 'Any URL-safe string of 1 to 128 characters',
     }),
     owner: Type.String({

@@ -1,8 +1,7 @@
-import { writeFileSync, renameSync } from 'node:fs'
-
 import { buildApp, type AppOptions } from './app.ts'
 import { ConfigError, helpText, loadConfig, type EmulatorConfig } from './config.ts'
 import { isLoopbackAddress } from './control/loopback.ts'
+import { writeAtomically } from './files.ts'
 import { FixtureError } from './fixtures.ts'
 import { FLOW_ADMIN_PREFIX } from './flow-api/index.ts'
 import { listen, type Listening } from './listen.ts'
@@ -71,13 +70,6 @@ export function appOptionsFrom(config: EmulatorConfig): AppOptions {
     ...(config.controlKey !== undefined ? { controlKey: config.controlKey } : {}),
     journal: config.journal,
   }
-}
-
-/** Through a temporary file and a rename, so an interrupted write never leaves half a document. */
-function writeAtomically(path: string, content: string): void {
-  const temporary = `${path}.${process.pid}.tmp`
-  writeFileSync(temporary, content)
-  renameSync(temporary, path)
 }
 
 /** One line per URL the emulator serves, with the real ports. */

@@ -1,17 +1,21 @@
 import type { FastifyInstance } from 'fastify'
 
+import { CONNECTION_ID_PATTERN } from '../../schemas/common.ts'
+
 import { FLOW_ADMIN_PREFIX, registerAdminOperations, requireAdmin } from '../flow-api/index.ts'
 import { checkApiVersion } from '../flow-api/api-version.ts'
 import { CONNECTOR_SURFACE } from '../flow-api/surface.ts'
 import { errors } from '../errors.ts'
 import { authenticateConnectorCall } from '../plugins/auth.ts'
 import { throttle } from '../plugins/throttle.ts'
+import { connectorKey } from '../throttle/connection-key.ts'
 import { resolveConnection } from './connections.ts'
 
 /** The connector's gateway path (flow-admin-api.md Appendix A): basePath, connection, backend path. */
 export const CONNECTOR_PREFIX = `/apim/microsoftflowforadmins/:connectionId${FLOW_ADMIN_PREFIX}`
 
-const CONNECTION_ID = /^[A-Za-z0-9._~-]{1,128}$/
+// Checked here, before the schema's own check, because the throttle keys on it.
+const CONNECTION_ID = new RegExp(CONNECTION_ID_PATTERN)
 
 /**
  * Headers the azure-apim.net gateway adds to connector responses (flow-admin-api.md §5.4).
@@ -48,7 +52,7 @@ export default async function connectorGateway(app: FastifyInstance): Promise<vo
         'params.connectionId must be 1 to 128 URL-safe characters (A-Z, a-z, 0-9, ., _, ~, -)',
       )
     }
-    request.connectionKey = `connection:${connectionId}`
+    request.connectionKey = connectorKey(connectionId)
   })
   app.addHook('onRequest', throttle)
   app.addHook('onRequest', resolveConnection)

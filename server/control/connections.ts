@@ -6,8 +6,9 @@ import { ErrorEnvelope } from '../../schemas/common.ts'
 import { ConnectionFixture } from '../../schemas/fixture.ts'
 import { toFlowTimestamp } from '../clock.ts'
 import { buildConnection } from '../connector/connection-factory.ts'
-import { connectionErrors, errors } from '../errors.ts'
+import { connectionErrors } from '../errors.ts'
 import { sendEmpty } from '../flow-api/route-schemas.ts'
+import { requireTenant } from './tenant-lookup.ts'
 
 const Connection = Type.Object(
   {
@@ -66,11 +67,8 @@ const connections: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      let tenantId: string | undefined
-      if (request.query.tenant !== undefined) {
-        tenantId = repos.tenants.resolve(request.query.tenant)?.id
-        if (!tenantId) throw errors.tenantNotFound(request.query.tenant)
-      }
+      const tenantId =
+        request.query.tenant === undefined ? undefined : requireTenant(repos, request.query.tenant).id
       return { value: repos.connections.list(tenantId).map(toConnection) }
     },
   )
@@ -96,8 +94,7 @@ const connections: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { tenant: tenantName, ...input } = request.body
-      const tenant = repos.tenants.resolve(tenantName)
-      if (!tenant) throw errors.tenantNotFound(tenantName)
+      const tenant = requireTenant(repos, tenantName)
       const id = input.id ?? `shared-microsoftflowforadmins-${random.uuid().replace(/-/g, '')}`
       const built = buildConnection(repos, tenant.id, { ...input, id }, toFlowTimestamp(clock.now()))
       if ('problem' in built) throw connectionErrors.invalid(built.problem)

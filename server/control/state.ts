@@ -7,13 +7,13 @@ import { AZURE_POWERSHELL_CLIENT_ID } from '../auth/token-issuer.ts'
 import type { EmulatorContext } from '../plugins/emulator-context.ts'
 import { errors } from '../errors.ts'
 import { sendEmpty } from '../flow-api/route-schemas.ts'
+import { connectorKey, isCallerKeyOfTenant } from '../throttle/connection-key.ts'
 import { AnyObject, controlErrors, DOCUMENT_BODY_LIMIT, TAGS, TenantQuery } from './schemas.ts'
+import { requireTenant } from './tenant-lookup.ts'
 
-/** A tenant named by id, domain or short name, or 404. */
+/** The id of a tenant named by id, domain or short name, or 404. */
 function tenantId(ctx: EmulatorContext, name: string): string {
-  const tenant = ctx.repos.tenants.resolve(name)
-  if (!tenant) throw errors.tenantNotFound(name)
-  return tenant.id.toLowerCase()
+  return requireTenant(ctx.repos, name).id.toLowerCase()
 }
 
 /** Everything a reset puts back besides the data: journal, throttle windows, fault rules, clock, throttle settings. */
@@ -26,9 +26,9 @@ function resetRuntime(ctx: EmulatorContext, tenant?: string): void {
     ctx.clock.reset()
     return
   }
-  const connections = new Set(ctx.repos.connections.list(tenant).map((c) => `connection:${c.id}`))
+  const connections = new Set(ctx.repos.connections.list(tenant).map((c) => connectorKey(c.id)))
   ctx.journal.clear((e) => e.tenant?.toLowerCase() === tenant)
-  ctx.throttle.reset((key) => connections.has(key) || key.startsWith(`caller:${tenant}:`))
+  ctx.throttle.reset((key) => connections.has(key) || isCallerKeyOfTenant(key, tenant))
   ctx.faults.clear((r) => r.tenant?.toLowerCase() === tenant)
 }
 

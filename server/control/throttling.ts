@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 
+import { connectionName } from '../throttle/connection-key.ts'
+
 import { controlErrors, TAGS } from './schemas.ts'
 
 const Throttling = Type.Object(
@@ -32,7 +34,7 @@ const throttling: FastifyPluginAsyncTypebox = async (app) => {
     return {
       ...throttle.settings(),
       connections: throttle.usage(now).map((u) => ({
-        connection: u.key.startsWith('connection:') ? u.key.slice('connection:'.length) : u.key,
+        connection: connectionName(u.key),
         used: u.used,
         remaining: u.remaining,
         resetSeconds: u.resetSeconds,

@@ -7,6 +7,7 @@ import { MintTokenRequest, MintTokenResponse } from '../../schemas/token.ts'
 import { FLOW_SERVICE_AUDIENCE } from '../auth/audiences.ts'
 import { AZURE_POWERSHELL_CLIENT_ID } from '../auth/token-issuer.ts'
 import { errors } from '../errors.ts'
+import { requireTenant } from './tenant-lookup.ts'
 
 /**
  * POST /_emulator/tokens: a signed access token for a tenant user or app, without a sign-in.
@@ -68,7 +69,5 @@ export default tokens
 function resolveTenant(repos: Repositories, tenant: string | undefined, user: string | undefined): TenantRow {
   const name = tenant ?? user?.split('@')[1]
   if (name === undefined) throw errors.invalidRequestContent("body must have the property 'tenant'")
-  const row = repos.tenants.resolve(name)
-  if (!row) throw errors.tenantNotFound(name)
-  return row
+  return requireTenant(repos, name)
 }

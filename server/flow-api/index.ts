@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { requireFlowAdmin } from '../auth/authorize.ts'
 import { authenticate, callerOf } from '../plugins/auth.ts'
 import { throttle } from '../plugins/throttle.ts'
+import { callerKey } from '../throttle/connection-key.ts'
 import { checkApiVersion } from './api-version.ts'
 import approvals from './approvals.ts'
 import flows from './flows.ts'
@@ -35,8 +36,7 @@ export default async function flowAdminApi(app: FastifyInstance): Promise<void> 
   app.addHook('onRequest', authenticate)
   app.addHook('onRequest', async (request) => {
     // Without a connection id, the connection is the caller's identity: tenant, principal and client app.
-    const caller = callerOf(request)
-    request.connectionKey = `caller:${caller.tenantId}:${caller.objectId}:${caller.clientId}`
+    request.connectionKey = callerKey(callerOf(request))
   })
   app.addHook('onRequest', throttle)
   app.addHook('onRequest', checkApiVersion)

@@ -1,5 +1,7 @@
 import { Type, type TObject } from 'typebox'
 
+import { CONNECTION_ID_PATTERN } from '../../schemas/common.ts'
+
 import { SUPPORTED_API_VERSIONS } from '../errors.ts'
 import type { ApiVersionRule } from './api-version.ts'
 
@@ -23,8 +25,7 @@ export interface Surface {
   params<T extends TObject>(params: T): T
 }
 
-/** A connection id: any URL-safe string of 1 to 128 characters (issue 4). */
-export const ConnectionId = Type.String({ pattern: '^[A-Za-z0-9._~-]{1,128}$', description: 'Connection id' })
+export const ConnectionId = Type.String({ pattern: CONNECTION_ID_PATTERN, description: 'Connection id' })
 
 const versionDescription = `Service API version: ${SUPPORTED_API_VERSIONS.join(' or ')}`
 

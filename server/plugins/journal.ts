@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 
 import { journalBody, type JournalEntry } from '../journal/journal.ts'
+import { connectionName } from '../throttle/connection-key.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -34,9 +35,7 @@ export function tenantOf(request: FastifyRequest): string | null {
 
 /** The connection a request counts against, as the journal and fault rules name it: the connection id, or the caller key. */
 export function connectionOf(request: FastifyRequest): string | null {
-  const key = request.connectionKey
-  if (key === null) return null
-  return key.startsWith('connection:') ? key.slice('connection:'.length) : key
+  return request.connectionKey === null ? null : connectionName(request.connectionKey)
 }
 
 async function journal(app: FastifyInstance) {

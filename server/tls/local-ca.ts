@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto'
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
+import { writeAtomically } from '../files.ts'
 import { createCertificate, type KeyAndCertificate } from './certificates.ts'
 
 /**
@@ -16,14 +17,6 @@ export interface LocalCa extends KeyAndCertificate {
 }
 
 export const LOCALHOST_NAMES = ['localhost', '127.0.0.1', '::1']
-
-/** Writes through a temporary file and a rename, so a crash never leaves half a PEM behind. */
-function writeAtomically(path: string, content: string, mode: number): void {
-  const temporary = `${path}.${process.pid}.tmp`
-  writeFileSync(temporary, content, { mode })
-  chmodSync(temporary, mode)
-  renameSync(temporary, path)
-}
 
 export function loadOrCreateCa(dataDir: string, now: Date): LocalCa {
   const dir = join(dataDir, 'ca')
