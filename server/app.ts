@@ -23,6 +23,7 @@ import { createFaults } from './faults/faults.ts'
 import { DEMO_FIXTURES_PATH, loadFixtureFile, validateFixtureDocument } from './fixtures.ts'
 import flowAdminApi, { FLOW_ADMIN_PREFIX } from './flow-api/index.ts'
 import { createJournal } from './journal/journal.ts'
+import { createLiveEvents } from './live-events.ts'
 import auth from './plugins/auth.ts'
 import bodyParsers from './plugins/body-parsers.ts'
 import emulatorContext from './plugins/emulator-context.ts'
@@ -166,6 +167,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     state,
     journal: createJournal({ ...DEFAULT_JOURNAL, ...options.journal }),
     faults: createFaults(random),
+    events: createLiveEvents(),
+    endpoints: {},
     controlKey: options.controlKey,
     startedAt: Date.now(),
     version,

@@ -189,6 +189,25 @@ export const errors = {
       "The emulator control plane needs the right 'x-emulator-key' header.",
     ),
   notReady: () => new ServiceError(503, 'NotReady', 'The emulator is not ready.'),
+  crossOriginControlCall: (origin: string) =>
+    new ServiceError(
+      403,
+      'ControlPlaneForbidden',
+      `The emulator control plane refuses calls from another origin ('${origin}'): a web page may not drive it.`,
+    ),
+  dashboardNotBuilt: () =>
+    new ServiceError(
+      503,
+      'DashboardNotBuilt',
+      "The dashboard's scripts are not built: run 'npm run build' (npm start and npm ci do it).",
+    ),
+  assetNotFound: (name: string) => new ServiceError(404, 'NotFound', `The dashboard has no file '${name}'.`),
+  noCaCertificate: () =>
+    new ServiceError(
+      404,
+      'NotFound',
+      'This emulator has no local CA certificate (HTTPS is off, or --tls-cert brought its own).',
+    ),
   faultNotFound: (id: string) => new ServiceError(404, 'FaultNotFound', `No fault rule '${id}' exists.`),
   tenantNotFound: (tenant: string) =>
     new ServiceError(404, 'TenantNotFound', `No tenant '${tenant}' is known to the emulator.`),

@@ -36,6 +36,8 @@ export async function listen(app: FastifyInstance, options: ListenOptions): Prom
   await app.listen({ host: options.host, port: options.port })
   const httpPort = (app.server.address() as AddressInfo).port
   const httpUrl = `http://${urlHost(options.host)}:${httpPort}`
+  const endpoints = app.emulator.endpoints
+  endpoints.httpUrl = httpUrl
   const requestedHttpsPort = options.httpsPort
   if (requestedHttpsPort === 'off') {
     return { httpUrl, httpsUrl: undefined, caCertificatePath: undefined, close: () => app.close() }
@@ -63,9 +65,11 @@ export async function listen(app: FastifyInstance, options: ListenOptions): Prom
     throw error
   }
   const httpsPort = (https.address() as AddressInfo).port
+  endpoints.httpsUrl = `https://${urlHost(options.host)}:${httpsPort}`
+  if (caCertificatePath) endpoints.caCertificatePath = caCertificatePath
   return {
     httpUrl,
-    httpsUrl: `https://${urlHost(options.host)}:${httpsPort}`,
+    httpsUrl: endpoints.httpsUrl,
     caCertificatePath,
     close: async () => {
       await new Promise<void>((resolve) => {

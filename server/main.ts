@@ -81,6 +81,7 @@ export function startupLines(listening: Listening, db: string): string[] {
     `Entra ID:         ${httpsUrl ?? httpUrl}/{tenant}  (authority; discovery at /{tenant}/v2.0/.well-known/openid-configuration)`,
     `Connector:        ${httpUrl}/apim/microsoftflowforadmins/{connectionId}${FLOW_ADMIN_PREFIX}`,
     `Token minting:    ${httpUrl}/_emulator/tokens`,
+    `Dashboard:        ${httpUrl}/_emulator/ui`,
     `Control plane:    ${httpUrl}/_emulator/health`,
     `OpenAPI:          ${httpUrl}/openapi.json`,
     ...(caCertificatePath ? [`CA certificate (NODE_EXTRA_CA_CERTS): ${caCertificatePath}`] : []),

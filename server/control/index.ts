@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { requireControlAccess } from './access.ts'
 import clock from './clock.ts'
 import connections from './connections.ts'
+import dashboard from '../dashboard/index.ts'
 import faults from './faults.ts'
 import health from './health.ts'
 import requests from './requests.ts'
@@ -16,6 +17,14 @@ import tokens from './tokens.ts'
  */
 export default async function controlPlane(app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', requireControlAccess)
-  for (const plugin of [health, state, tokens, connections, requests, faults, clock, throttling])
+  // The dashboard hears of every change, whoever made it (a test, a script, the dashboard itself).
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD') return
+    app.emulator.events.publish({
+      type: 'control',
+      data: { method: request.method, path: request.url, status: reply.statusCode },
+    })
+  })
+  for (const plugin of [health, state, tokens, connections, requests, faults, clock, throttling, dashboard])
     await app.register(plugin)
 }

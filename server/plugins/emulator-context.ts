@@ -11,6 +11,7 @@ import type { TokenVerifier } from '../auth/token-verifier.ts'
 import type { ControllableClock } from '../clock.ts'
 import type { Faults } from '../faults/faults.ts'
 import type { Journal } from '../journal/journal.ts'
+import type { LiveEvents } from '../live-events.ts'
 import type { StateService } from '../state/state-service.ts'
 import type { RandomSource } from '../random.ts'
 import type { SlidingWindowLimiter, ThrottleSettings } from '../throttle/sliding-window.ts'
@@ -46,6 +47,10 @@ export interface EmulatorContext {
   state: StateService
   journal: Journal
   faults: Faults
+  /** Live events for the dashboard's event stream. */
+  events: LiveEvents
+  /** Where the emulator listens, once it does (the dashboard's "connect your client" panel). */
+  endpoints: { httpUrl?: string; httpsUrl?: string; caCertificatePath?: string; proxyUrl?: string }
   /** `--control-key`: when set, every control-plane call must present it. */
   controlKey: string | undefined
   startedAt: number

@@ -39,7 +39,7 @@ export function connectionOf(request: FastifyRequest): string | null {
 }
 
 async function journal(app: FastifyInstance) {
-  const { journal, clock } = app.emulator
+  const { journal, clock, events } = app.emulator
   app.decorateRequest('journalPayload', undefined)
   app.addHook('onSend', async (request, _reply, payload) => {
     if (journal.enabled()) request.journalPayload = payload
@@ -49,7 +49,7 @@ async function journal(app: FastifyInstance) {
     if (!journal.enabled() || isEmulatorOwnPath(request.url)) return
     const requestBody = journalBody(request.body, journal.bodyLimit)
     const responseBody = journalBody(request.journalPayload, journal.bodyLimit)
-    journal.record({
+    const entry: JournalEntry = {
       id: request.id,
       time: new Date(clock.now().getTime() - reply.elapsedTime).toISOString(),
       method: request.method,
@@ -66,7 +66,9 @@ async function journal(app: FastifyInstance) {
       requestBodyTruncated: requestBody.truncated,
       responseBody: responseBody.text,
       responseBodyTruncated: responseBody.truncated,
-    })
+    }
+    journal.record(entry)
+    events.publish({ type: 'request', data: entry })
   })
 }
 

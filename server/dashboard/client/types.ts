@@ -1,0 +1,91 @@
+/** The shapes the control plane answers (server/dashboard/overview.ts and the control routes). */
+export interface Permission {
+  roleName: string
+  principalId: string
+  principalType: string
+  displayName: string | null
+}
+export interface Flow {
+  name: string
+  displayName: string
+  state: string
+  lastModifiedTime: string
+  permissions: Permission[]
+}
+export interface Environment {
+  name: string
+  displayName: string
+  isDefault: boolean
+  flowsTruncated: boolean
+  flows: Flow[]
+}
+export interface Tenant {
+  id: string
+  name: string
+  domain: string
+  displayName: string
+  admin: string | null
+  users: { objectId: string; upn: string; displayName: string; password: string; roles: string[] }[]
+  apps: { clientId: string; displayName: string; secret: string | null; managementApplication: boolean }[]
+  connections: { id: string; authType: string; owner: string }[]
+  environments: Environment[]
+  userDetails: {
+    objectId: string
+    displayName: string | null
+    puid: string
+    isDisallowedForInternalPlans: boolean
+    consentTime: string
+  }[]
+}
+export interface Overview {
+  version: string
+  now: string
+  journal: { enabled: boolean }
+  endpoints: {
+    httpUrl: string | null
+    httpsUrl: string | null
+    caCertificateUrl: string | null
+    proxyUrl: string | null
+  }
+  tenants: Tenant[]
+}
+export interface JournalEntry {
+  id: string
+  time: string
+  method: string
+  host: string
+  path: string
+  surface: string
+  operationId: string | null
+  connection: string | null
+  tenant: string | null
+  principal: string | null
+  status: number
+  durationMs: number
+  requestBody: string | null
+  requestBodyTruncated: boolean
+  responseBody: string | null
+  responseBodyTruncated: boolean
+}
+export interface Throttling {
+  enabled: boolean
+  limit: number
+  windowSeconds: number
+  countRejected: boolean
+  connections: {
+    connection: string
+    used: number
+    remaining: number
+    resetSeconds: number
+    lastThrottledAt: string | null
+  }[]
+}
+export interface FaultRule {
+  id: string
+  preset?: string
+  operationId?: string
+  status?: number
+  delayMs?: number
+  times?: number
+  fired: number
+}

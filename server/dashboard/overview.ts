@@ -1,0 +1,173 @@
+import { Type, type Static } from 'typebox'
+
+import type { Repositories } from '../../db/repositories/index.ts'
+import { FLOW_ADMIN_ROLES } from '../auth/directory-roles.ts'
+import type { EmulatorContext } from '../plugins/emulator-context.ts'
+
+/** Flows shown per environment: the dashboard is for looking, not for 100 000-row tables. */
+export const OVERVIEW_FLOW_LIMIT = 200
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
+
+export const Overview = Type.Object(
+  {
+    version: Type.String(),
+    now: Type.String({ description: "The emulator's clock" }),
+    journal: Type.Object({ enabled: Type.Boolean() }),
+    endpoints: Type.Object({
+      httpUrl: Nullable(Type.String()),
+      httpsUrl: Nullable(Type.String()),
+      caCertificateUrl: Nullable(Type.String()),
+      proxyUrl: Nullable(Type.String()),
+    }),
+    tenants: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        name: Type.String(),
+        domain: Type.String(),
+        displayName: Type.String(),
+        admin: Nullable(Type.String({ description: 'UPN of a user who may call the admin API' })),
+        users: Type.Array(
+          Type.Object({
+            objectId: Type.String(),
+            upn: Type.String(),
+            displayName: Type.String(),
+            password: Type.String({ description: 'Demo password (fixture data, never a real one)' }),
+            roles: Type.Array(Type.String()),
+          }),
+        ),
+        apps: Type.Array(
+          Type.Object({
+            clientId: Type.String(),
+            displayName: Type.String(),
+            secret: Nullable(Type.String({ description: 'First client secret (fixture data)' })),
+            managementApplication: Type.Boolean(),
+          }),
+        ),
+        connections: Type.Array(
+          Type.Object({ id: Type.String(), authType: Type.String(), owner: Type.String() }),
+        ),
+        environments: Type.Array(
+          Type.Object({
+            name: Type.String(),
+            displayName: Type.String(),
+            isDefault: Type.Boolean(),
+            flowsTruncated: Type.Boolean({
+              description: `Only the first ${OVERVIEW_FLOW_LIMIT} flows are listed`,
+            }),
+            flows: Type.Array(
+              Type.Object({
+                name: Type.String(),
+                displayName: Type.String(),
+                state: Type.String(),
+                lastModifiedTime: Type.String(),
+                permissions: Type.Array(
+                  Type.Object({
+                    roleName: Type.String(),
+                    principalId: Type.String(),
+                    principalType: Type.String(),
+                    displayName: Nullable(Type.String()),
+                  }),
+                ),
+              }),
+            ),
+          }),
+        ),
+        userDetails: Type.Array(
+          Type.Object({
+            objectId: Type.String(),
+            displayName: Nullable(Type.String()),
+            puid: Type.String(),
+            isDisallowedForInternalPlans: Type.Boolean(),
+            consentTime: Type.String(),
+          }),
+        ),
+      }),
+    ),
+  },
+  { description: 'Everything the dashboard shows, in one document' },
+)
+export type Overview = Static<typeof Overview>
+
+/** Display names of a tenant's principals: users, groups and service principals. */
+function principalNames(repos: Repositories, tenantId: string): Map<string, string> {
+  const names = new Map<string, string>()
+  for (const u of repos.directory.listUsers(tenantId)) names.set(u.object_id.toLowerCase(), u.display_name)
+  for (const g of repos.directory.listGroups(tenantId)) names.set(g.object_id.toLowerCase(), g.display_name)
+  for (const a of repos.directory.listApps(tenantId))
+    names.set(a.service_principal_id.toLowerCase(), a.display_name)
+  return names
+}
+
+/** The dashboard's view of the whole emulator, read in one pass. */
+export function buildOverview(ctx: EmulatorContext): Overview {
+  const { repos, endpoints } = ctx
+  const base = endpoints.httpUrl ?? null
+  return {
+    version: ctx.version,
+    now: ctx.clock.now().toISOString(),
+    journal: { enabled: ctx.journal.enabled() },
+    endpoints: {
+      httpUrl: base,
+      httpsUrl: endpoints.httpsUrl ?? null,
+      caCertificateUrl: base && endpoints.caCertificatePath ? `${base}/_emulator/ca.pem` : null,
+      proxyUrl: endpoints.proxyUrl ?? null,
+    },
+    tenants: repos.tenants.list().map((tenant) => {
+      const names = principalNames(repos, tenant.id)
+      const users = repos.directory.listUsers(tenant.id)
+      const admin = users.find((u) => u.roles.some((r) => FLOW_ADMIN_ROLES.includes(r)))
+      return {
+        id: tenant.id,
+        name: tenant.name,
+        domain: tenant.domain,
+        displayName: tenant.display_name,
+        admin: admin?.upn ?? null,
+        users: users.map((u) => ({
+          objectId: u.object_id,
+          upn: u.upn,
+          displayName: u.display_name,
+          password: u.password,
+          roles: u.roles,
+        })),
+        apps: repos.directory.listApps(tenant.id).map((a) => ({
+          clientId: a.client_id,
+          displayName: a.display_name,
+          secret: a.secrets[0] ?? null,
+          managementApplication: a.management_application,
+        })),
+        connections: repos.connections
+          .list(tenant.id)
+          .map((c) => ({ id: c.id, authType: c.auth_type, owner: c.owner_id })),
+        environments: repos.environments.listForTenant(tenant.id).map((env) => {
+          const flows = repos.flows.page(env.name, '', OVERVIEW_FLOW_LIMIT + 1)
+          return {
+            name: env.name,
+            displayName: env.display_name,
+            isDefault: env.is_default === 1,
+            flowsTruncated: flows.length > OVERVIEW_FLOW_LIMIT,
+            flows: flows.slice(0, OVERVIEW_FLOW_LIMIT).map((flow) => ({
+              name: flow.name,
+              displayName: flow.display_name,
+              state: flow.state,
+              lastModifiedTime: flow.last_modified_time,
+              permissions: repos.permissions.listAll(env.name, flow.name).map((p) => ({
+                roleName: p.role_name,
+                principalId: p.principal_id,
+                principalType: p.principal_type,
+                displayName: p.display_name ?? names.get(p.principal_id.toLowerCase()) ?? null,
+              })),
+            })),
+          }
+        }),
+        userDetails: repos.userDetails.listForTenant(tenant.id).map((d) => ({
+          objectId: d.object_id,
+          displayName: names.get(d.object_id.toLowerCase()) ?? null,
+          puid: d.puid,
+          isDisallowedForInternalPlans: d.is_disallowed_for_internal_plans === 1,
+          consentTime: d.consent_time,
+        })),
+      }
+    }),
+  }
+}

@@ -1,0 +1,270 @@
+import { describe, expect, it } from 'vitest'
+
+import { buildApp } from '../../server/app.ts'
+import { listen } from '../../server/listen.ts'
+import { expectServiceError } from '../helpers/assertions.ts'
+import { buildTestApp } from '../helpers/build-test-app.ts'
+import { ADMIN, API, CONTOSO } from '../helpers/demo.ts'
+
+describe('the dashboard page and its files', () => {
+  it('serves the page with a strict content security policy, and its scripts and stylesheet', async () => {
+    const t = await buildTestApp()
+    const page = await t.app.inject({ method: 'GET', url: '/_emulator/ui' })
+    expect(page.statusCode).toBe(200)
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8')
+    expect(page.headers['content-security-policy']).toContain("default-src 'none'")
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'")
+    expect(page.headers['x-content-type-options']).toBe('nosniff')
+    // Works offline: nothing on the page comes from another host.
+    expect(page.body).not.toMatch(/https?:\/\//)
+    expect(page.body).toContain('/_emulator/ui/main.js')
+
+    const script = await t.app.inject({ method: 'GET', url: '/_emulator/ui/main.js' })
+    expect(script.statusCode).toBe(200)
+    expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8')
+    const css = await t.app.inject({ method: 'GET', url: '/_emulator/ui/style.css' })
+    expect(css.headers['content-type']).toBe('text/css; charset=utf-8')
+    expect(css.body).toContain('prefers-color-scheme: dark')
+  })
+
+  it('is small: the page, its styles and scripts weigh well under 200 KB', async () => {
+    const t = await buildTestApp()
+    const names = ['index.html', 'style.css', 'main.js', 'api.js', 'dom.js', 'flows-view.js']
+    names.push('journal-view.js', 'throttle-view.js', 'controls-view.js', 'connect-view.js')
+    let total = 0
+    for (const name of names) {
+      const res = await t.app.inject({ method: 'GET', url: `/_emulator/ui/${name}` })
+      expect(res.statusCode, name).toBe(200)
+      total += res.rawPayload.length
+    }
+    expect(total).toBeLessThan(200 * 1024)
+  })
+
+  it('answers an unknown file or a path trick with a 404 in the envelope', async () => {
+    const t = await buildTestApp()
+    for (const name of [
+      'nope.js',
+      '..%2Fpackage.json',
+      '%2E%2E%2F%2E%2E%2Fetc%2Fpasswd',
+      'main.ts',
+      'types.d.ts',
+    ]) {
+      expectServiceError(await t.app.inject({ method: 'GET', url: `/_emulator/ui/${name}` }), {
+        status: 404,
+        code: 'NotFound',
+      })
+    }
+  })
+
+  it('follows the control plane access rule: not for remote clients', async () => {
+    const t = await buildTestApp()
+    expectServiceError(
+      await t.app.inject({ method: 'GET', url: '/_emulator/ui', remoteAddress: '192.0.2.7' }),
+      { status: 403, code: 'ControlPlaneForbidden' },
+    )
+  })
+
+  it('with --control-key, /_emulator/ui?key= sets an HttpOnly cookie and drops the key from the address', async () => {
+    const key = 'dashboard-key-0123456789'
+    const t = await buildTestApp({ controlKey: key })
+    expectServiceError(await t.app.inject({ method: 'GET', url: '/_emulator/ui' }), {
+      status: 403,
+      code: 'ControlPlaneForbidden',
+    })
+    expectServiceError(await t.app.inject({ method: 'GET', url: '/_emulator/ui?key=wrong' }), {
+      status: 403,
+      code: 'ControlPlaneForbidden',
+    })
+    const first = await t.app.inject({ method: 'GET', url: `/_emulator/ui?key=${key}` })
+    expect(first.statusCode).toBe(303)
+    expect(first.headers.location).toBe('/_emulator/ui')
+    expect(first.headers['set-cookie']).toBe(
+      `paae_control_key=${key}; Path=/_emulator; HttpOnly; SameSite=Strict`,
+    )
+    const cookie = { cookie: `other=1; paae_control_key=${key}` }
+    expect((await t.app.inject({ method: 'GET', url: '/_emulator/ui', headers: cookie })).statusCode).toBe(
+      200,
+    )
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/_emulator/overview', headers: cookie })).statusCode,
+    ).toBe(200)
+    // ?key= is for the page only: elsewhere it opens nothing.
+    expectServiceError(await t.app.inject({ method: 'GET', url: `/_emulator/overview?key=${key}` }), {
+      status: 403,
+      code: 'ControlPlaneForbidden',
+    })
+    expectServiceError(
+      await t.app.inject({
+        method: 'GET',
+        url: '/_emulator/overview',
+        headers: { cookie: 'paae_control_key=%E0%A4%A' },
+      }),
+      { status: 403, code: 'ControlPlaneForbidden' },
+    )
+  })
+
+  it('refuses control calls sent by a page of another origin, accepts its own', async () => {
+    const t = await buildTestApp()
+    const reset = (origin: string) =>
+      t.app.inject({ method: 'POST', url: '/_emulator/reset', headers: { origin, host: 'localhost:7070' } })
+    expectServiceError(await reset('https://evil.example'), {
+      status: 403,
+      code: 'ControlPlaneForbidden',
+      message: /another origin \('https:\/\/evil\.example'\)/,
+    })
+    expectServiceError(await reset('null'), { status: 403, code: 'ControlPlaneForbidden' })
+    expect((await reset('http://localhost:7070')).statusCode).toBe(200)
+  })
+})
+
+describe('GET /_emulator/overview', () => {
+  it('shows tenants, environments, flows with state and permissions (names resolved), identities and user details', async () => {
+    const t = await buildTestApp()
+    const res = await t.app.inject({ method: 'GET', url: '/_emulator/overview' })
+    expect(res.statusCode).toBe(200)
+    const overview = res.json()
+    expect(overview.endpoints).toEqual({
+      httpUrl: null,
+      httpsUrl: null,
+      caCertificateUrl: null,
+      proxyUrl: null,
+    })
+    expect(overview.journal).toEqual({ enabled: true })
+    expect(overview.now).toBe('2026-01-15T10:00:00.000Z')
+    const contoso = overview.tenants.find((x: { id: string }) => x.id === CONTOSO.tenantId)
+    expect(contoso.admin).toBe(CONTOSO.admin.upn)
+    expect(contoso.users).toContainEqual(
+      expect.objectContaining({
+        upn: CONTOSO.admin.upn,
+        roles: ['GlobalAdministrator'],
+        password: expect.any(String),
+      }),
+    )
+    expect(contoso.apps).toContainEqual(
+      expect.objectContaining({
+        clientId: CONTOSO.automationApp.clientId,
+        secret: 'contoso-automation-secret',
+      }),
+    )
+    expect(contoso.connections.map((c: { id: string }) => c.id).sort()).toEqual([
+      'contoso-admin-certoauth',
+      'contoso-admin-firstparty',
+    ])
+    const defaultEnv = contoso.environments.find((e: { isDefault: boolean }) => e.isDefault)
+    const invoice = defaultEnv.flows.find((f: { name: string }) => f.name === CONTOSO.flows.invoiceApproval)
+    expect(invoice).toMatchObject({ displayName: 'Invoice approval', state: 'Started' })
+    expect(invoice.permissions).toContainEqual({
+      roleName: 'CanView',
+      principalId: CONTOSO.group,
+      principalType: 'Group',
+      displayName: 'Flow Operators',
+    })
+    // The service principal the list API hides is shown here, by name.
+    expect(invoice.permissions).toContainEqual(
+      expect.objectContaining({ principalType: 'ServicePrincipal', displayName: 'Contoso Flow Automation' }),
+    )
+    expect(contoso.userDetails).toContainEqual(
+      expect.objectContaining({ objectId: CONTOSO.admin.id, displayName: 'Contoso Admin' }),
+    )
+  })
+
+  it('follows changes made through the API', async () => {
+    const t = await buildTestApp()
+    const token = await t.mint({ user: CONTOSO.admin.upn })
+    const stop = await t.as(token, {
+      method: 'POST',
+      url: `${ADMIN}/environments/~default/flows/${CONTOSO.flows.invoiceApproval}/stop?${API}`,
+    })
+    expect(stop.statusCode).toBe(200)
+    const overview = (await t.app.inject({ method: 'GET', url: '/_emulator/overview' })).json()
+    const flows = overview.tenants[0].environments.flatMap((e: { flows: unknown[] }) => e.flows)
+    expect(flows.find((f: { name: string }) => f.name === CONTOSO.flows.invoiceApproval).state).toBe(
+      'Stopped',
+    )
+  })
+})
+
+describe('live events and the CA certificate over a real listener', () => {
+  it('streams each journaled request and each control change as server-sent events, and ends the stream on close', async () => {
+    const app = await buildApp({ db: ':memory:', logLevel: 'silent' })
+    const listening = await listen(app, { host: '127.0.0.1', port: 0, httpsPort: 'off', dataDir: '' })
+    const base = listening.httpUrl
+    const stream = await fetch(`${base}/_emulator/events`)
+    expect(stream.status).toBe(200)
+    expect(stream.headers.get('content-type')).toBe('text/event-stream; charset=utf-8')
+    expect(stream.headers.get('cache-control')).toBe('no-store')
+    const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader()
+    let received = ''
+    const readUntil = async (needle: string) => {
+      while (!received.includes(needle)) {
+        const { value, done } = await reader.read()
+        if (done) throw new Error(`stream ended before '${needle}': ${received}`)
+        received += value
+      }
+    }
+    await readUntil('retry: 1000')
+    const health = await fetch(
+      `${base}${ADMIN}/environments/~default/flows/${CONTOSO.flows.heartbeat}?${API}`,
+    )
+    expect(health.status).toBe(401)
+    await readUntil('event: request')
+    await readUntil('\n\n')
+    const data = received.split('event: request\ndata: ')[1]!.split('\n')[0]!
+    expect(JSON.parse(data)).toMatchObject({ method: 'GET', status: 401, surface: 'flow' })
+
+    expect(
+      (
+        await fetch(`${base}/_emulator/clock`, {
+          method: 'POST',
+          body: '{"advanceSeconds":5}',
+          headers: { 'content-type': 'application/json' },
+        })
+      ).status,
+    ).toBe(200)
+    await readUntil('event: control')
+    await readUntil('"path":"/_emulator/clock","status":200}')
+    expect(app.emulator.events.listenerCount()).toBe(1)
+
+    const closed = listening.close()
+    await expect(
+      (async () => {
+        for (;;) {
+          const { done } = await reader.read()
+          if (done) return 'ended'
+        }
+      })(),
+    ).resolves.toBe('ended')
+    await closed
+    expect(app.emulator.events.listenerCount()).toBe(0)
+  })
+
+  it('serves the local CA certificate it listens with, and a 404 when there is none', async () => {
+    const t = await buildTestApp()
+    expectServiceError(await t.app.inject({ method: 'GET', url: '/_emulator/ca.pem' }), {
+      status: 404,
+      code: 'NotFound',
+      message: /no local CA certificate/,
+    })
+    const dataDir = process.env['EMULATOR_TEST_DATA_DIR']!
+    const app = await buildApp({ db: ':memory:', logLevel: 'silent' })
+    const listening = await listen(app, { host: '127.0.0.1', port: 0, httpsPort: 0, dataDir })
+    try {
+      const res = await fetch(`${listening.httpUrl}/_emulator/ca.pem`)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toBe('application/x-pem-file')
+      const pem = await res.text()
+      expect(pem).toMatch(/^-----BEGIN CERTIFICATE-----/)
+      const overview = (await (await fetch(`${listening.httpUrl}/_emulator/overview`)).json()) as {
+        endpoints: unknown
+      }
+      expect(overview.endpoints).toEqual({
+        httpUrl: listening.httpUrl,
+        httpsUrl: listening.httpsUrl,
+        caCertificateUrl: `${listening.httpUrl}/_emulator/ca.pem`,
+        proxyUrl: null,
+      })
+    } finally {
+      await listening.close()
+    }
+  })
+})
