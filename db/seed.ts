@@ -110,6 +110,7 @@ function seedTenant(repos: Repositories, tenant: TenantFixture, index: number, o
         last_modified_time: flow.lastModifiedTime,
         creator_id: lower(flow.creator.objectId),
         creator_type: flow.creator.type,
+        deleted_time: flow.deletedTime ?? null,
       })
       repos.permissions.upsert({
         environment: env.name,

@@ -104,6 +104,12 @@ export const FlowFixture = Type.Object(
     lastModifiedTime: FlowTimestamp,
     creator: Type.Object({ objectId: Guid, type: Type.Enum(['User', 'ServicePrincipal']) }, strict),
     permissions: Type.Array(PermissionFixture),
+    deletedTime: Type.Optional(
+      Type.Unsafe<string>({
+        ...FlowTimestamp,
+        description: 'Set for a soft-deleted flow: when it was deleted (it can be restored for a while)',
+      }),
+    ),
     runs: Type.Optional(Type.Array(FlowRunFixture)),
   },
   strict,

@@ -4,6 +4,8 @@ import { FlowTimestamp } from './common.ts'
 
 export const FlowState = Type.Enum(['Started', 'Stopped', 'Suspended'])
 export type FlowState = Static<typeof FlowState>
+/** What a list with `include=softDeletedFlows` shows for a soft-deleted flow (the CLI for M365 and PnP filter on it). */
+export const ListedFlowState = Type.Enum(['Started', 'Stopped', 'Suspended', 'Deleted'])
 
 /** The flow object as the service returns it (flow-admin-api.md §2.2). */
 export const Flow = Type.Object(
@@ -15,7 +17,7 @@ export const Flow = Type.Object(
       apiId: Type.String(),
       displayName: Type.String(),
       userType: Type.String(),
-      state: FlowState,
+      state: ListedFlowState,
       plan: Type.String(),
       createdTime: FlowTimestamp,
       lastModifiedTime: FlowTimestamp,
@@ -53,6 +55,11 @@ export const FlowListQuery = Type.Object(
     $top: Type.Optional(Type.Integer({ minimum: 1, maximum: 250, description: 'Page size (default 50)' })),
     $skiptoken: Type.Optional(
       Type.String({ maxLength: 512, description: 'Continuation token from nextLink' }),
+    ),
+    include: Type.Optional(
+      Type.Enum(['softDeletedFlows'], {
+        description: 'softDeletedFlows: list the soft-deleted flows too, with state Deleted (V2 list)',
+      }),
     ),
   },
   { additionalProperties: true },

@@ -102,6 +102,9 @@ export const errors = {
     new ServiceError(403, 'EnvironmentAccessDenied', `Access to the environment '${environment}' is denied.`),
   /** @see flow-admin-api.md §3 (capture, microsoft/powerapps-tools#581). */
   flowNotFound: (flow: string) => new ServiceError(404, 'FlowNotFound', `Could not find flow '${flow}'.`),
+  // EMULATOR: inferred; restoring a flow that is not in the recycle bin answers like a missing flow.
+  deletedFlowNotFound: (flow: string) =>
+    new ServiceError(404, 'FlowNotFound', `Could not find soft-deleted flow '${flow}'.`),
   // EMULATOR: message template captured (power-automate-docs#644); 404 for GET/DELETE is inferred.
   missingUserDetails: (tenantId: string, principalId: string) =>
     new ServiceError(

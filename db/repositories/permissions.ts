@@ -39,7 +39,9 @@ export function createPermissionsRepository(db: Db) {
   )
   const ownedInTenant = db.prepare<{ principal: string; tenant: string }, { count: number }>(
     `SELECT count(*) AS count FROM flow_permissions p JOIN environments e ON e.name = p.environment
-     WHERE p.principal_id = @principal AND p.role_name = 'Owner' AND e.tenant_id = @tenant`,
+       JOIN flows f ON f.environment = p.environment AND f.name = p.flow
+     WHERE p.principal_id = @principal AND p.role_name = 'Owner' AND e.tenant_id = @tenant
+       AND f.deleted_time IS NULL`,
   )
 
   return {

@@ -16,6 +16,7 @@ import {
   sendEmpty,
 } from './route-schemas.ts'
 import type { Surface } from './surface.ts'
+import { retentionCutoff, SOFT_DELETE_RETENTION_DAYS } from './soft-delete.ts'
 import { toFlow } from './views.ts'
 
 const DEFAULT_PAGE_SIZE = 50
@@ -50,7 +51,10 @@ const flows: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { sur
         const top = request.query.$top ?? DEFAULT_PAGE_SIZE
         const after = decodeSkipToken(request.query.$skiptoken)
         // One row more than the page tells whether a next page exists without counting.
-        const rows = repos.flows.page(env.name, after, top + 1)
+        const rows =
+          request.query.include === 'softDeletedFlows'
+            ? repos.flows.pageWithDeleted(env.name, after, top + 1, retentionCutoff(clock.now()))
+            : repos.flows.page(env.name, after, top + 1)
         const page = rows.slice(0, top)
         const last = page.at(-1)
         const nextLink =
@@ -131,10 +135,43 @@ const flows: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { sur
     },
     async (request, reply) => {
       const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
-      const removed = repos.flows.remove(env.name, request.params.flow)
-      sendEmpty(reply, removed ? 200 : 204)
+      const now = clock.now()
+      repos.db.transaction(() => {
+        // Retention ends lazily: expired flows go for good when their environment next sees a delete.
+        repos.flows.purgeDeleted(env.name, retentionCutoff(now))
+        const removed = repos.flows.softDelete(env.name, request.params.flow, toFlowTimestamp(now))
+        sendEmpty(reply, removed ? 200 : 204)
+      })()
     },
   )
+
+  if (surface.servesFlowReads) {
+    app.post(
+      '/environments/:environment/flows/:flow/restore',
+      {
+        config: { apiVersion: surface.rule('standard') },
+        schema: {
+          operationId: 'Restore-AdminFlow',
+          summary: 'Restore a soft-deleted flow as admin',
+          description: `Brings back a flow deleted in the last ${SOFT_DELETE_RETENTION_DAYS} days, with its permissions and runs, in state Stopped (as the CLI for M365's \`flow recyclebinitem restore\` calls it). Not an operation of the connector.`,
+          tags: TAGS,
+          security: SECURITY,
+          params: surface.params(FlowParams),
+          querystring: surface.query('standard'),
+          body: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
+          response: { 200: noContent('The flow is back, stopped'), ...errorResponses(404) },
+        },
+      },
+      async (request, reply) => {
+        const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
+        const now = clock.now()
+        if (!repos.flows.restore(env.name, request.params.flow, retentionCutoff(now), toFlowTimestamp(now))) {
+          throw errors.deletedFlowNotFound(request.params.flow)
+        }
+        sendEmpty(reply)
+      },
+    )
+  }
 }
 
 export default flows

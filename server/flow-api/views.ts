@@ -23,7 +23,7 @@ export function toFlow(row: FlowRow, env: EnvironmentRow): Flow {
       apiId: '/providers/Microsoft.PowerApps/apis/shared_logicflows',
       displayName: row.display_name,
       userType: 'Owner',
-      state: row.state,
+      state: row.deleted_time === null ? row.state : 'Deleted',
       plan: 'NotSpecified',
       createdTime: row.created_time,
       lastModifiedTime: row.last_modified_time,

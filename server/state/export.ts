@@ -28,6 +28,7 @@ export function exportTenant(repos: Repositories, tenant: TenantRow): TenantFixt
         createdTime: flow.created_time,
         lastModifiedTime: flow.last_modified_time,
         creator: { objectId: flow.creator_id, type: flow.creator_type },
+        ...optional('deletedTime', flow.deleted_time),
         // The Owner entry is the creator's and is written back from `creator`.
         permissions: repos.permissions
           .listAll(env.name, flow.name)

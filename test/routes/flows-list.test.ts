@@ -17,6 +17,7 @@ async function appWithFlows(extra: number) {
       last_modified_time: '2025-01-01T00:00:00.0000000Z',
       creator_id: CONTOSO.maker.id,
       creator_type: 'User',
+      deleted_time: null,
     })
   }
   const token = await t.mint({ user: CONTOSO.ppadmin.upn })

@@ -210,15 +210,15 @@ describe('POST .../stop and .../start', () => {
 })
 
 describe('DELETE .../flows/{flow}', () => {
-  it('removes the flow with its permissions and runs: 200, empty body', async () => {
+  it('removes the flow (soft delete, kept for restore with its permissions and runs): 200, empty body', async () => {
     const t = await adminApp()
     const { repos } = t.app.emulator
     expect(repos.flows.listRuns(CONTOSO.defaultEnv, CONTOSO.flows.invoiceApproval)).toHaveLength(2)
     const res = await t.as(t.token, { method: 'DELETE', url: flowUrl(CONTOSO.flows.invoiceApproval) })
     expectEmptySuccess(res)
     expect(repos.flows.find(CONTOSO.defaultEnv, CONTOSO.flows.invoiceApproval)).toBeUndefined()
-    expect(repos.permissions.listAll(CONTOSO.defaultEnv, CONTOSO.flows.invoiceApproval)).toEqual([])
-    expect(repos.flows.listRuns(CONTOSO.defaultEnv, CONTOSO.flows.invoiceApproval)).toEqual([])
+    expect(repos.permissions.listAll(CONTOSO.defaultEnv, CONTOSO.flows.invoiceApproval)).toHaveLength(4)
+    expect(repos.flows.listRuns(CONTOSO.defaultEnv, CONTOSO.flows.invoiceApproval)).toHaveLength(2)
     expectServiceError(await t.as(t.token, { method: 'GET', url: flowUrl(CONTOSO.flows.invoiceApproval) }), {
       status: 404,
       code: 'FlowNotFound',
