@@ -24,6 +24,7 @@ import { DEMO_FIXTURES_PATH, loadFixtureFile, validateFixtureDocument } from './
 import flowAdminApi, { FLOW_ADMIN_PREFIX } from './flow-api/index.ts'
 import { createJournal } from './journal/journal.ts'
 import { createLiveEvents } from './live-events.ts'
+import graph, { GRAPH_PREFIX } from './graph/index.ts'
 import auth from './plugins/auth.ts'
 import bodyParsers from './plugins/body-parsers.ts'
 import emulatorContext from './plugins/emulator-context.ts'
@@ -187,6 +188,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(connectorGateway, { prefix: CONNECTOR_PREFIX })
   await app.register(controlPlane)
   await app.register(entraId)
+  await app.register(graph, { prefix: GRAPH_PREFIX })
   return app
 }
 

@@ -66,6 +66,9 @@ export function createDirectoryRepository(db: Db) {
   const groupsOf = db.prepare<[string], GroupRow>(
     'SELECT * FROM groups WHERE tenant_id = ? ORDER BY display_name',
   )
+  const groupById = db.prepare<[string, string], GroupRow>(
+    'SELECT * FROM groups WHERE tenant_id = ? AND object_id = ?',
+  )
   const insertGroup = db.prepare<GroupRow>(
     'INSERT INTO groups (object_id, tenant_id, display_name) VALUES (@object_id, @tenant_id, @display_name)',
   )
@@ -86,6 +89,7 @@ export function createDirectoryRepository(db: Db) {
     listUsers: (tenantId: string) => usersOf.all(tenantId).map((u) => toUser(u)!),
     insertUser: (row: UserRow) => void insertUser.run({ ...row, roles: JSON.stringify(row.roles) }),
     listGroups: (tenantId: string) => groupsOf.all(tenantId),
+    findGroup: (tenantId: string, objectId: string) => groupById.get(tenantId, objectId),
     insertGroup: (row: GroupRow) => void insertGroup.run(row),
     findApp: (tenantId: string, clientId: string) => toApp(appById.get(tenantId, clientId)),
     listApps: (tenantId: string) => appsOf.all(tenantId).map((a) => toApp(a)!),

@@ -11,7 +11,7 @@ const Entry = Type.Object(
     method: Type.String(),
     host: Type.String(),
     path: Type.String(),
-    surface: Type.Enum(['flow', 'connector', 'entra', 'other']),
+    surface: Type.Enum(['flow', 'connector', 'entra', 'graph', 'other']),
     operationId: Type.Union([Type.String(), Type.Null()]),
     connection: Type.Union([Type.String(), Type.Null()]),
     tenant: Type.Union([Type.String(), Type.Null()]),

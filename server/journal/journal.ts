@@ -10,7 +10,7 @@ export interface JournalEntry {
   method: string
   host: string
   path: string
-  surface: 'flow' | 'connector' | 'entra' | 'other'
+  surface: 'flow' | 'connector' | 'entra' | 'graph' | 'other'
   operationId: string | null
   connection: string | null
   tenant: string | null

@@ -19,6 +19,7 @@ export function isEmulatorOwnPath(url: string): boolean {
 function surfaceOf(request: FastifyRequest): JournalEntry['surface'] {
   if (request.url.startsWith('/providers/')) return 'flow'
   if (request.url.startsWith('/apim/')) return 'connector'
+  if (request.url.startsWith('/v1.0/')) return 'graph'
   const tags = (request.routeOptions.schema as { tags?: string[] } | undefined)?.tags
   return tags?.includes('Entra ID') ? 'entra' : 'other'
 }

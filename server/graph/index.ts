@@ -1,0 +1,75 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+
+import { createTokenVerifier } from '../auth/token-verifier.ts'
+import { ServiceError } from '../errors.ts'
+import { toServiceError } from '../plugins/error-handler.ts'
+import directory from './directory.ts'
+import { GraphError, graphErrors } from './errors.ts'
+
+/** Graph's own resource, in each spelling a Graph token carries it. */
+export const GRAPH_AUDIENCES: readonly string[] = [
+  'https://graph.microsoft.com',
+  'https://graph.microsoft.com/',
+  '00000003-0000-0000-c000-000000000000',
+]
+
+/** Where Graph's v1.0 endpoint lives: https://graph.microsoft.com/v1.0 */
+export const GRAPH_PREFIX = '/v1.0'
+
+/**
+ * The Microsoft Graph look-ups tools make around the eight operations (issue 7): the signed-in
+ * user, users and groups by id, UPN or name, read-only from the tenant directory. Tokens must be
+ * for Graph; errors use Graph's envelope with its `innerError`.
+ */
+export default async function graph(app: FastifyInstance): Promise<void> {
+  const { keys, clock, issuers } = app.emulator
+  const verify = createTokenVerifier({ keys, clock, issuers, audiences: GRAPH_AUDIENCES })
+  app.addHook('onRequest', async (request) => {
+    request.caller = await verify(request.headers.authorization)
+  })
+
+  const send = (request: FastifyRequest, reply: FastifyReply, error: GraphError) => {
+    const clientRequestId = request.headers['client-request-id']
+    void reply
+      .code(error.statusCode)
+      .header('request-id', request.id)
+      .type('application/json; charset=utf-8')
+      .send({
+        error: {
+          code: error.code,
+          message: error.message,
+          innerError: {
+            date: clock
+              .now()
+              .toISOString()
+              .replace(/\.\d{3}Z$/, 'Z'),
+            'request-id': request.id,
+            'client-request-id': typeof clientRequestId === 'string' ? clientRequestId : request.id,
+          },
+        },
+      })
+  }
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof GraphError) return send(request, reply, error)
+    const service = error instanceof ServiceError ? error : toServiceError(error, request)
+    if (!service) throw error
+    if (service.statusCode === 401) {
+      void reply.headers(service.headers)
+      return send(request, reply, graphErrors.fromFlowAuthError(service.code, service.message))
+    }
+    send(request, reply, new GraphError(service.statusCode, 'BadRequest', service.message))
+  })
+  app.setNotFoundHandler((request, reply) => {
+    const segment = request.url.split('?')[0]!.split('/').filter(Boolean).slice(1).join('/')
+    send(request, reply, graphErrors.segmentNotFound(segment))
+  })
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('request-id', request.id)
+    if (reply.statusCode < 400) reply.header('odata-version', '4.0')
+    return payload
+  })
+
+  await app.register(directory)
+}
