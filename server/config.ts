@@ -26,6 +26,11 @@ export interface EmulatorConfig {
   /** PEM files for the HTTPS listener; both or neither (then the local CA issues one). */
   tlsCert: string | undefined
   tlsKey: string | undefined
+  /** `--proxy-port`: the HTTPS-intercepting proxy (issue 7); undefined leaves it off. */
+  proxyPort: number | undefined
+  /** A CA of the user's own instead of the generated one; both or neither. */
+  caCert: string | undefined
+  caKey: string | undefined
   /** An origin such as `https://localhost:7443`: issuers name the emulator instead of Microsoft. */
   issuerHost: string | undefined
   /** Seconds a device-code client waits between polls (Entra says 5). */
@@ -98,6 +103,19 @@ export const SETTINGS: readonly Setting[] = [
     help: 'PEM certificate for HTTPS (default: issued by the local CA)',
   },
   { flag: 'tls-key', env: 'PAAE_TLS_KEY', kind: 'string', help: 'PEM private key for --tls-cert' },
+  {
+    flag: 'proxy-port',
+    env: 'PAAE_PROXY_PORT',
+    kind: 'string',
+    help: 'Start the HTTPS proxy (CONNECT) for tools with hard-coded Microsoft hosts on this port, 0 for any free port (default: off)',
+  },
+  {
+    flag: 'ca-cert',
+    env: 'PAAE_CA_CERT',
+    kind: 'string',
+    help: 'PEM CA certificate that issues the HTTPS and proxy certificates (default: <data-dir>/ca/ca.pem, generated)',
+  },
+  { flag: 'ca-key', env: 'PAAE_CA_KEY', kind: 'string', help: 'PEM private key of --ca-cert' },
   {
     flag: 'issuer-host',
     env: 'PAAE_ISSUER_HOST',
@@ -244,6 +262,11 @@ export function loadConfig(
   const tlsKey = optionalFile(text('tls-key'), 'tls-key')
   if ((tlsCert === undefined) !== (tlsKey === undefined))
     throw new ConfigError('--tls-cert and --tls-key go together')
+  const caCert = optionalFile(text('ca-cert'), 'ca-cert')
+  const caKey = optionalFile(text('ca-key'), 'ca-key')
+  if ((caCert === undefined) !== (caKey === undefined))
+    throw new ConfigError('--ca-cert and --ca-key go together')
+  const proxyPortValue = text('proxy-port')
   const interval = text('device-code-interval') ?? '5'
   if (!/^\d{1,2}$/.test(interval) || Number(interval) < 1 || Number(interval) > 60) {
     throw new ConfigError(
@@ -284,6 +307,9 @@ export function loadConfig(
     httpsPort: httpsPortValue === 'off' ? 'off' : parsePort(httpsPortValue, 'https-port'),
     tlsCert,
     tlsKey,
+    proxyPort: proxyPortValue === undefined ? undefined : parsePort(proxyPortValue, 'proxy-port'),
+    caCert,
+    caKey,
     issuerHost: parseOrigin(text('issuer-host')),
     deviceCodeInterval: Number(interval),
     dataDir,

@@ -198,6 +198,13 @@ export const errors = {
       'ControlPlaneForbidden',
       `The emulator control plane refuses calls from another origin ('${origin}'): a web page may not drive it.`,
     ),
+  /** The proxy refuses what the emulator does not emulate: it never forwards to the internet. */
+  proxyRefused: (what: string) =>
+    new ServiceError(
+      502,
+      'ProxyRefused',
+      `The emulator's proxy does not serve ${what}: it emulates only the Flow admin API, Entra ID, the Graph look-ups and the connector, and never reaches the internet.`,
+    ),
   dashboardNotBuilt: () =>
     new ServiceError(
       503,

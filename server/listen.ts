@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net'
 
 import type { FastifyInstance } from 'fastify'
 
-import { loadOrCreateCa, loadOrCreateLocalhostCertificate } from './tls/local-ca.ts'
+import { startProxy } from './proxy/proxy-server.ts'
+import { loadCaFromFiles, loadOrCreateCa, loadOrCreateLocalhostCertificate } from './tls/local-ca.ts'
 
 export interface ListenOptions {
   host: string
@@ -15,6 +16,11 @@ export interface ListenOptions {
   /** PEM files for HTTPS; without them the local CA issues a certificate for localhost. */
   tlsCert?: string | undefined
   tlsKey?: string | undefined
+  /** A CA to use instead of the generated one (`--ca-cert`/`--ca-key`): both or neither. */
+  caCert?: string | undefined
+  caKey?: string | undefined
+  /** The HTTPS-intercepting proxy's port (`--proxy-port`); undefined leaves it off. */
+  proxyPort?: number | undefined
 }
 
 export interface Listening {
@@ -22,7 +28,9 @@ export interface Listening {
   httpsUrl: string | undefined
   /** The local CA certificate clients trust (NODE_EXTRA_CA_CERTS); undefined with --tls-cert or HTTPS off. */
   caCertificatePath: string | undefined
-  /** Stops both listeners and closes the app (database included). */
+  /** The proxy's URL for HTTPS_PROXY, when it runs. */
+  proxyUrl: string | undefined
+  /** Stops every listener and closes the app (database included). */
   close(): Promise<void>
 }
 
@@ -38,45 +46,64 @@ export async function listen(app: FastifyInstance, options: ListenOptions): Prom
   const httpUrl = `http://${urlHost(options.host)}:${httpPort}`
   const endpoints = app.emulator.endpoints
   endpoints.httpUrl = httpUrl
-  const requestedHttpsPort = options.httpsPort
-  if (requestedHttpsPort === 'off') {
-    return { httpUrl, httpsUrl: undefined, caCertificatePath: undefined, close: () => app.close() }
-  }
-
-  let tls: { cert: string; key: string }
-  let caCertificatePath: string | undefined
-  if (options.tlsCert && options.tlsKey) {
-    tls = { cert: readFileSync(options.tlsCert, 'utf8'), key: readFileSync(options.tlsKey, 'utf8') }
-  } else {
-    const now = app.emulator.clock.now()
-    const ca = loadOrCreateCa(options.dataDir, now)
-    const leaf = loadOrCreateLocalhostCertificate(options.dataDir, ca, now)
-    tls = { cert: `${leaf.certificatePem}${ca.certificatePem}`, key: leaf.privateKeyPem }
-    caCertificatePath = ca.certificatePath
-  }
-  const https: HttpsServer = createHttpsServer(tls, app.emulator.requestHandler)
-  try {
-    await new Promise<void>((resolve, reject) => {
-      https.once('error', reject)
-      https.listen(requestedHttpsPort, options.host, () => resolve())
-    })
-  } catch (error) {
+  const closers: (() => Promise<void>)[] = []
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer()
     await app.close()
-    throw error
   }
-  const httpsPort = (https.address() as AddressInfo).port
-  endpoints.httpsUrl = `https://${urlHost(options.host)}:${httpsPort}`
-  if (caCertificatePath) endpoints.caCertificatePath = caCertificatePath
-  return {
-    httpUrl,
-    httpsUrl: endpoints.httpsUrl,
-    caCertificatePath,
-    close: async () => {
-      await new Promise<void>((resolve) => {
-        https.close(() => resolve())
-        https.closeIdleConnections()
+  try {
+    const now = app.emulator.clock.now()
+    // The one CA users trust: it issues the HTTPS listener's certificate and the proxy's.
+    const needsCa = options.proxyPort !== undefined || (options.httpsPort !== 'off' && !options.tlsCert)
+    const ca = needsCa
+      ? options.caCert && options.caKey
+        ? loadCaFromFiles(options.caCert, options.caKey, now)
+        : loadOrCreateCa(options.dataDir, now)
+      : undefined
+    if (ca) endpoints.caCertificatePath = ca.certificatePath
+
+    let httpsUrl: string | undefined
+    const httpsPort = options.httpsPort
+    if (httpsPort !== 'off') {
+      let tls: { cert: string; key: string }
+      if (options.tlsCert && options.tlsKey) {
+        tls = { cert: readFileSync(options.tlsCert, 'utf8'), key: readFileSync(options.tlsKey, 'utf8') }
+      } else {
+        const leaf = loadOrCreateLocalhostCertificate(options.dataDir, ca!, now)
+        tls = { cert: `${leaf.certificatePem}${ca!.certificatePem}`, key: leaf.privateKeyPem }
+      }
+      const https: HttpsServer = createHttpsServer(tls, app.emulator.requestHandler)
+      await new Promise<void>((resolve, reject) => {
+        https.once('error', reject)
+        https.listen(httpsPort, options.host, () => resolve())
       })
-      await app.close()
-    },
+      closers.push(
+        () =>
+          new Promise<void>((resolve) => {
+            https.close(() => resolve())
+            https.closeIdleConnections()
+          }),
+      )
+      httpsUrl = `https://${urlHost(options.host)}:${(https.address() as AddressInfo).port}`
+      endpoints.httpsUrl = httpsUrl
+    }
+
+    let proxyUrl: string | undefined
+    if (options.proxyPort !== undefined) {
+      const proxy = await startProxy(app, { host: options.host, port: options.proxyPort, ca: ca! })
+      closers.push(() => proxy.close())
+      proxyUrl = proxy.url
+      endpoints.proxyUrl = proxyUrl
+    }
+    return {
+      httpUrl,
+      httpsUrl,
+      caCertificatePath: options.tlsCert && options.proxyPort === undefined ? undefined : ca?.certificatePath,
+      proxyUrl,
+      close,
+    }
+  } catch (error) {
+    await close()
+    throw error
   }
 }

@@ -5,6 +5,7 @@ import { writeAtomically } from './files.ts'
 import { FixtureError } from './fixtures.ts'
 import { FLOW_ADMIN_PREFIX } from './flow-api/index.ts'
 import { listen, type Listening } from './listen.ts'
+import { INTERCEPTED_HOSTS } from './proxy/intercepted-hosts.ts'
 import { runTokenCommand } from './token-command.ts'
 
 /**
@@ -84,7 +85,14 @@ export function startupLines(listening: Listening, db: string): string[] {
     `Dashboard:        ${httpUrl}/_emulator/ui`,
     `Control plane:    ${httpUrl}/_emulator/health`,
     `OpenAPI:          ${httpUrl}/openapi.json`,
-    ...(caCertificatePath ? [`CA certificate (NODE_EXTRA_CA_CERTS): ${caCertificatePath}`] : []),
+    ...(listening.proxyUrl
+      ? [
+          `HTTPS proxy:      ${listening.proxyUrl}  (HTTPS_PROXY; intercepts ${INTERCEPTED_HOSTS.map((h) => h.name).join(', ')})`,
+        ]
+      : []),
+    ...(caCertificatePath
+      ? [`CA certificate (NODE_EXTRA_CA_CERTS): ${caCertificatePath}  (also at ${httpUrl}/_emulator/ca.pem)`]
+      : []),
     `Database:         ${db}`,
   ]
 }

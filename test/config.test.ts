@@ -18,6 +18,9 @@ describe('loadConfig', () => {
       httpsPort: 7443,
       tlsCert: undefined,
       tlsKey: undefined,
+      proxyPort: undefined,
+      caCert: undefined,
+      caKey: undefined,
       issuerHost: undefined,
       deviceCodeInterval: 5,
       throttle: { enabled: true, limit: 100, windowSeconds: 60, countRejected: true },
@@ -57,6 +60,24 @@ describe('loadConfig', () => {
       logLevel: 'warn',
     })
     expect(loadConfig(['--db', ':memory:'], {}).db).toBe(':memory:')
+    expect(
+      loadConfig(
+        [
+          '--proxy-port',
+          '0',
+          '--ca-cert',
+          'fixtures/certs/contoso-automation.pem',
+          '--ca-key',
+          'fixtures/certs/contoso-automation.pem',
+        ],
+        {},
+      ),
+    ).toMatchObject({
+      proxyPort: 0,
+      caCert: resolve('fixtures/certs/contoso-automation.pem'),
+      caKey: resolve('fixtures/certs/contoso-automation.pem'),
+    })
+    expect(loadConfig([], { PAAE_PROXY_PORT: '8888' }).proxyPort).toBe(8888)
     expect(
       loadConfig(
         [
@@ -180,6 +201,10 @@ describe('loadConfig', () => {
     [['--https-port', 'on'], {}, "--https-port must be a whole number from 0 to 65535, or off; got 'on'"],
     [['--tls-cert', 'fixtures/certs/contoso-automation.pem'], {}, '--tls-cert and --tls-key go together'],
     [['--tls-key', '/no/such.pem'], {}, "--tls-key: cannot read '/no/such.pem' (ENOENT)"],
+    [['--proxy-port', 'yes'], {}, "--proxy-port must be a whole number from 0 to 65535; got 'yes'"],
+    [[], { PAAE_PROXY_PORT: '65536' }, /--proxy-port must be a whole number/],
+    [['--ca-cert', 'fixtures/certs/contoso-automation.pem'], {}, '--ca-cert and --ca-key go together'],
+    [['--ca-key', '/no/such.pem'], {}, "--ca-key: cannot read '/no/such.pem' (ENOENT)"],
     [
       ['--issuer-host', 'localhost:7443'],
       {},

@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 
 import { errors } from '../errors.ts'
+import { proxiedHost } from '../proxy/proxied-sockets.ts'
 import { isLoopbackAddress } from './loopback.ts'
 
 const digest = (value: string) => createHash('sha256').update(value).digest()
@@ -62,6 +63,8 @@ export async function requireControlAccess(
   reply: FastifyReply,
 ): Promise<FastifyReply | undefined> {
   refuseOtherOrigins(request)
+  // Whatever its path, a request through the HTTPS proxy is a client's call to a Microsoft host.
+  if (proxiedHost(request.raw.socket) !== undefined) throw errors.controlPlaneForbidden()
   const key = this.emulator.controlKey
   if (key === undefined) {
     if (!isLoopbackAddress(request.socket.remoteAddress)) {

@@ -6,6 +6,14 @@ import { PathSegment } from '../../schemas/common.ts'
 import type { SigningKey } from '../auth/signing-keys.ts'
 import { resolveTenantSegment } from './tenant-segment.ts'
 
+/** The public cloud's sign-in hosts, as the real instance discovery lists them (entra.md §3.4). */
+const MICROSOFT_LOGIN_ALIASES = [
+  'login.microsoftonline.com',
+  'login.windows.net',
+  'login.microsoft.com',
+  'sts.windows.net',
+]
+
 /**
  * OpenID Connect discovery, JWKS and instance discovery (entra.md §3), with the emulator's own
  * endpoints built from the scheme and host the client used, so one document serves HTTP, HTTPS
@@ -150,10 +158,19 @@ const discovery: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       reply.headers(cacheable)
       const host = request.host
+      // Through the HTTPS proxy the client asked Microsoft's own host: answer as it does, aliases
+      // and all (entra.md §3.4), so MSAL's default authority works unchanged.
+      const metadata = MICROSOFT_LOGIN_ALIASES.includes(host.toLowerCase())
+        ? {
+            preferred_network: 'login.microsoftonline.com',
+            preferred_cache: 'login.windows.net',
+            aliases: MICROSOFT_LOGIN_ALIASES,
+          }
+        : { preferred_network: host, preferred_cache: host, aliases: [host] }
       return {
         tenant_discovery_endpoint: `${origin(request)}/{tenant}/v2.0/.well-known/openid-configuration`,
         'api-version': '1.1',
-        metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
+        metadata: [metadata],
       }
     },
   )

@@ -1,7 +1,8 @@
-import { X509Certificate } from 'node:crypto'
+import { createPrivateKey, X509Certificate } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
+import { ConfigError } from '../config.ts'
 import { writeAtomically } from '../files.ts'
 import { createCertificate, type KeyAndCertificate } from './certificates.ts'
 
@@ -41,6 +42,35 @@ export function loadOrCreateCa(dataDir: string, now: Date): LocalCa {
 }
 
 /**
+ * A CA the user brings (`--ca-cert`/`--ca-key`): it must be a CA certificate, valid now, and the
+ * key must be its key; anything else is an error at start-up, not a TLS failure later.
+ */
+export function loadCaFromFiles(certificatePath: string, keyPath: string, now: Date): LocalCa {
+  const certificatePem = readFileSync(certificatePath, 'utf8')
+  const privateKeyPem = readFileSync(keyPath, 'utf8')
+  let certificate: X509Certificate
+  try {
+    certificate = new X509Certificate(certificatePem)
+  } catch {
+    throw new ConfigError(`--ca-cert ${certificatePath} is not a PEM certificate`)
+  }
+  if (!certificate.ca)
+    throw new ConfigError(`--ca-cert ${certificatePath} is not a CA certificate (basicConstraints CA:TRUE)`)
+  if (new Date(certificate.validTo) <= now || new Date(certificate.validFrom) > now)
+    throw new ConfigError(
+      `--ca-cert ${certificatePath} is not valid now (${certificate.validFrom} to ${certificate.validTo})`,
+    )
+  let matches = false
+  try {
+    matches = certificate.checkPrivateKey(createPrivateKey(privateKeyPem))
+  } catch {
+    throw new ConfigError(`--ca-key ${keyPath} is not a PEM private key`)
+  }
+  if (!matches) throw new ConfigError(`--ca-key ${keyPath} is not the key of --ca-cert ${certificatePath}`)
+  return { certificatePem, privateKeyPem, certificatePath }
+}
+
+/**
  * The certificate for `localhost`, `127.0.0.1` and `::1`, issued by the CA; cached beside it and
  * issued again only when the CA changed or it is about to expire.
  */
@@ -55,6 +85,7 @@ export function loadOrCreateLocalhostCertificate(dataDir: string, ca: LocalCa, n
       return { certificatePem, privateKeyPem: readFileSync(keyPath, 'utf8') }
     }
   }
+  mkdirSync(join(dataDir, 'ca'), { recursive: true })
   const leaf = createCertificate({
     commonName: 'localhost',
     notBefore: now,

@@ -108,9 +108,9 @@ describe('soft delete, the recycle bin and restore', () => {
     const names: string[] = []
     let url: string | undefined = v2List('&include=softDeletedFlows&$top=2')
     while (url) {
-      const page: Listed & { nextLink?: string } = (await t.call('GET', url.replace(/^http:\/\/[^/]+/, ''))).json<
-        Listed & { nextLink?: string }
-      >()
+      const page: Listed & { nextLink?: string } = (
+        await t.call('GET', url.replace(/^http:\/\/[^/]+/, ''))
+      ).json<Listed & { nextLink?: string }>()
       names.push(...page.value.filter((f) => f.properties.state === 'Deleted').map((f) => f.name))
       url = page.nextLink
     }

@@ -1,0 +1,126 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+import { TLSSocket } from 'node:tls'
+
+import type { FastifyInstance } from 'fastify'
+
+import { errors, type ServiceError } from '../errors.ts'
+import type { LocalCa } from '../tls/local-ca.ts'
+import { interceptedHost } from './intercepted-hosts.ts'
+import { createLeafCertificates } from './leaf-certificates.ts'
+import { markProxied, proxiedHost } from './proxied-sockets.ts'
+
+export interface RunningProxy {
+  url: string
+  close(): Promise<void>
+}
+
+const errorBody = (error: ServiceError) =>
+  JSON.stringify({ error: { code: error.code, message: error.message } })
+
+/**
+ * An HTTP proxy that accepts CONNECT, like Microsoft's Dev Proxy (issue 7): for the Microsoft
+ * hosts the emulator emulates it terminates TLS with a certificate from the local CA and hands
+ * each request to the emulator's app; everything else gets a 502 and a log line. Tunneled
+ * requests never reach the control plane.
+ */
+export async function startProxy(
+  app: FastifyInstance,
+  options: { host: string; port: number; ca: LocalCa },
+): Promise<RunningProxy> {
+  const log = app.log.child({ component: 'proxy' })
+  const certificates = createLeafCertificates(options.ca, () => app.emulator.clock.now())
+  const sockets = new Set<Socket>()
+  const track = (socket: Socket) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+    // A client that vanishes mid-tunnel is normal; it must never take the emulator down.
+    socket.on('error', (error) => log.debug({ err: error }, 'proxy socket error'))
+  }
+
+  const refuse = (res: ServerResponse, what: string, fields: Record<string, unknown>) => {
+    log.warn(fields, `proxy refused ${what}`)
+    const body = errorBody(errors.proxyRefused(what))
+    res.writeHead(502, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+    })
+    res.end(body)
+  }
+
+  // Requests inside a tunnel: never listens, it is handed the decrypted sockets.
+  const tunneled = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const host = proxiedHost(req.socket) ?? ''
+    const path = (req.url ?? '/').split('?')[0] ?? '/'
+    const target = interceptedHost(host)
+    const method = req.method ?? 'GET'
+    const known = target?.serves(path) && app.findRoute({ method, url: path }) !== null
+    if (!known) return refuse(res, `${method} https://${host}${path}`, { host, method, path })
+    app.emulator.requestHandler(req, res)
+  })
+  tunneled.on('clientError', (_error, socket) => socket.destroy())
+
+  const proxy = createServer((req, res) => {
+    // A plain forward-proxy request (absolute URI): the emulator tunnels HTTPS only.
+    refuse(
+      res,
+      `${req.method ?? 'GET'} ${req.url ?? ''} (only CONNECT tunnels to the emulated hosts are served)`,
+      {
+        url: req.url,
+      },
+    )
+  })
+  proxy.on('connection', track)
+  proxy.on('clientError', (_error, socket) => socket.destroy())
+  proxy.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    let hostname = ''
+    let port = ''
+    try {
+      const authority = new URL(`http://${req.url ?? ''}`)
+      hostname = authority.hostname.toLowerCase()
+      port = authority.port
+    } catch {
+      // An unparsable authority is refused below like any unknown host.
+    }
+    const target = interceptedHost(hostname)
+    if (!target || port !== '443') {
+      const what = `CONNECT ${req.url ?? ''}`
+      log.warn({ host: hostname, port }, `proxy refused ${what}`)
+      const body = errorBody(errors.proxyRefused(`the host '${req.url ?? ''}'`))
+      socket.end(
+        `HTTP/1.1 502 Bad Gateway\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      )
+      return
+    }
+    socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+    if (head.length > 0) socket.unshift(head)
+    certificates.contextFor(hostname).then(
+      (secureContext) => {
+        if (socket.destroyed) return
+        const tls = new TLSSocket(socket, { isServer: true, secureContext, ALPNProtocols: ['http/1.1'] })
+        tls.on('error', (error) => log.debug({ err: error, host: hostname }, 'proxy TLS error'))
+        markProxied(tls, hostname)
+        tunneled.emit('connection', tls)
+      },
+      (error: unknown) => {
+        log.error({ err: error, host: hostname }, 'proxy could not issue a certificate')
+        socket.destroy()
+      },
+    )
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    proxy.once('error', reject)
+    proxy.listen(options.port, options.host, () => resolve())
+  })
+  const { port } = proxy.address() as AddressInfo
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host
+  return {
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        proxy.close(() => resolve())
+        for (const socket of sockets) socket.destroy()
+      }),
+  }
+}
