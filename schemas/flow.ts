@@ -33,6 +33,16 @@ export const Flow = Type.Object(
       flowFailureAlertSubscribed: Type.Boolean(),
       isManaged: Type.Boolean(),
       installationStatus: Type.String(),
+      definitionSummary: Type.Optional(
+        Type.Object(
+          {
+            triggers: Type.Array(Type.Object({}, { additionalProperties: true })),
+            actions: Type.Array(Type.Object({}, { additionalProperties: true })),
+            description: Type.String(),
+          },
+          { description: 'On GET of one flow: what the definition holds (the emulator models no definitions)' },
+        ),
+      ),
     }),
   },
   { description: 'A flow' },

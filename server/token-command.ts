@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util'
 import { ConfigError } from './config.ts'
 
 /**
- * `power-automate-admin-emulator token --user admin@contoso.onmicrosoft.com` prints an access token
+ * `power-automate-admin-emulator token --user admin@contoso.onmicrosoft.com [--audience <aud>] [--expires-in <s>]` prints an access token
  * minted by a running emulator, for curl demos: `TOKEN=$(npx power-automate-admin-emulator token ...)`.
  */
 export async function runTokenCommand(argv: string[]): Promise<number> {
@@ -17,6 +17,7 @@ export async function runTokenCommand(argv: string[]): Promise<number> {
         'client-id': { type: 'string' },
         tenant: { type: 'string' },
         audience: { type: 'string' },
+        'expires-in': { type: 'string' },
         url: { type: 'string', default: 'http://127.0.0.1:7070' },
       },
     }) as { values: Record<string, string | undefined> })
@@ -30,6 +31,7 @@ export async function runTokenCommand(argv: string[]): Promise<number> {
     ...(values['user'] ? { user: values['user'] } : {}),
     ...(values['client-id'] ? { clientId: values['client-id'] } : {}),
     ...(values['audience'] ? { audience: values['audience'] } : {}),
+    ...(values['expires-in'] ? { expiresInSeconds: parseExpiresIn(values['expires-in']) } : {}),
   }
   const url = new URL('/_emulator/tokens', values['url'])
   let response: Response
@@ -52,4 +54,13 @@ export async function runTokenCommand(argv: string[]): Promise<number> {
   }
   console.log((JSON.parse(text) as { access_token: string }).access_token)
   return 0
+}
+
+/** Seconds, a whole number up to a year: a long-lived token for a tool that caches it (the CLI for Microsoft 365). */
+function parseExpiresIn(value: string): number {
+  if (!/^\d{1,8}$/.test(value) || Number(value) < 1 || Number(value) > 31_536_000)
+    throw new ConfigError(
+      `token: --expires-in must be a whole number of seconds from 1 to 31536000; got '${value}'`,
+    )
+  return Number(value)
 }

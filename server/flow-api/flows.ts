@@ -80,7 +80,7 @@ const flows: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { sur
       },
       async (request) => {
         const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
-        return toFlow(requireFlow(repos, env, request.params.flow), env)
+        return toFlow(requireFlow(repos, env, request.params.flow), env, 'get')
       },
     )
   }

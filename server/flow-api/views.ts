@@ -14,8 +14,8 @@ export const permissionId = (env: string, flow: string, principalId: string) =>
   `${environmentId(env)}/flows/${flow}/permissions/${principalId}`
 
 /** flow-admin-api.md §2.2; fields the emulator does not model carry the values the capture shows. */
-export function toFlow(row: FlowRow, env: EnvironmentRow): Flow {
-  return {
+export function toFlow(row: FlowRow, env: EnvironmentRow, detail: 'list' | 'get' = 'list'): Flow {
+  const flow: Flow = {
     name: row.name,
     id: `${environmentId(env.name)}/flows/${row.name}`,
     type: 'Microsoft.ProcessSimple/environments/flows',
@@ -46,6 +46,10 @@ export function toFlow(row: FlowRow, env: EnvironmentRow): Flow {
       installationStatus: 'Installed',
     },
   }
+  // EMULATOR: flows have no definition here, so the summary a GET carries (the CLI for M365's
+  // `flow get` reads it) is empty: no triggers, no actions, no description.
+  if (detail === 'get') flow.properties.definitionSummary = { triggers: [], actions: [], description: '' }
+  return flow
 }
 
 /** flow-admin-api.md §2.1: `name` is the principal, `id` the non-admin resource path. */

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 
+import { errors } from '../errors.ts'
+
 /**
  * JSON is the only body type of the Flow API. Clients send `POST .../stop` with no body, with
  * `{}`, and with an empty body under `Content-Type: application/json` (flow-admin-api.md §1.2,
- * §1.3): all three mean "no content". Anything else is a 415.
+ * §1.3): all three mean "no content". Any other type with a body is a 415.
  */
 async function bodyParsers(app: FastifyInstance) {
   const strictJson = app.getDefaultJsonParser('error', 'error')
@@ -16,6 +18,15 @@ async function bodyParsers(app: FastifyInstance) {
       return
     }
     void strictJson(request, text, done)
+  })
+  // Any other type is a 415, unless the body is empty: axios (the CLI for Microsoft 365) labels an
+  // empty POST `application/x-www-form-urlencoded`, and the real service takes it as no content.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
+    if (body.length === 0) {
+      done(null, undefined)
+      return
+    }
+    done(errors.unsupportedMediaType(request.headers['content-type'] ?? ''), undefined)
   })
 }
 

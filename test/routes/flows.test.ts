@@ -49,6 +49,8 @@ describe('GET .../flows/{flow}', () => {
         flowFailureAlertSubscribed: true,
         isManaged: false,
         installationStatus: 'Installed',
+        // Read by the CLI for M365's `flow get`; the emulator models no definitions.
+        definitionSummary: { triggers: [], actions: [], description: '' },
       },
     })
   })

@@ -113,6 +113,19 @@ describe('bad requests get a 4xx in the service envelope, never a 500', () => {
     )
   })
 
+  it.each(['application/x-www-form-urlencoded', 'text/plain', 'application/octet-stream'])(
+    'an empty %s body is no content, as the CLI for Microsoft 365 sends POST .../stop (axios labels it so)',
+    async (contentType) => {
+      const t = await setup()
+      const res = await t.as(t.token, {
+        method: 'POST',
+        url: `${ADMIN}/environments/~default/flows/${CONTOSO.flows.invoiceApproval}/stop?${API}`,
+        headers: { 'content-type': contentType, 'content-length': '0' },
+      })
+      expect(res.statusCode, res.body).toBe(200)
+    },
+  )
+
   it.each([
     ['malformed JSON', '{"put": ['],
     ['a __proto__ key', '{"__proto__": {"polluted": true}, "put": []}'],
