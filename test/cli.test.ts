@@ -58,7 +58,8 @@ describe('the command line', () => {
         `Flow admin API:   ${base}${ADMIN}`,
         `Token minting:    ${base}/_emulator/tokens`,
         `OpenAPI:          ${base}/openapi.json`,
-        `CA certificate (NODE_EXTRA_CA_CERTS): ${join(dataDir, 'ca', 'ca.pem')}`,
+        `Dashboard:        ${base}/_emulator/ui`,
+        `CA certificate (NODE_EXTRA_CA_CERTS): ${join(dataDir, 'ca', 'ca.pem')}  (also at ${base}/_emulator/ca.pem)`,
       ]),
     )
     const https = lines.find((l) => l.startsWith('Flow admin API:   https://'))
@@ -72,6 +73,26 @@ describe('the command line', () => {
     const { stdout } = await run(process.execPath, [BIN, 'token', '--user', CONTOSO.admin.upn, '--url', base])
     const token = stdout.trim()
     expect(token.split('.')).toHaveLength(3)
+    // A long-lived ARM token, as the CLI for Microsoft 365 keeps one (README, tools that cannot change their URLs).
+    const arm = await run(process.execPath, [
+      BIN,
+      'token',
+      '--user',
+      CONTOSO.admin.upn,
+      '--audience',
+      'https://management.azure.com/',
+      '--expires-in',
+      '86400',
+      '--url',
+      base,
+    ])
+    const claims = JSON.parse(Buffer.from(arm.stdout.trim().split('.')[1]!, 'base64url').toString()) as {
+      aud: string
+      exp: number
+      iat: number
+    }
+    expect(claims.aud).toBe('https://management.azure.com/')
+    expect(claims.exp - claims.iat).toBe(86400)
 
     const headers = { authorization: `Bearer ${token}` }
     const stop = await fetch(
@@ -144,6 +165,16 @@ describe('the command line', () => {
     }
     expect(error.code).toBe(2)
     expect(error.stderr).toContain(`Fixture file '${file}': /tenants/0`)
+  })
+
+  it('token: --expires-in must be a whole number of seconds up to a year', async () => {
+    const error = (await run(process.execPath, [BIN, 'token', '--user', 'a@b.c', '--expires-in', '1y']).catch(
+      (e: unknown) => e,
+    )) as { code: number; stderr: string }
+    expect(error.code).toBe(2)
+    expect(error.stderr).toContain(
+      "--expires-in must be a whole number of seconds from 1 to 31536000; got '1y'",
+    )
   })
 
   it('token: a clear error when no emulator listens', async () => {
