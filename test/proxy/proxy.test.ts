@@ -69,6 +69,10 @@ async function mint(body: Record<string, unknown>): Promise<string> {
 describe('the HTTPS proxy (--proxy-port)', () => {
   it('is printed as a URL and serves the emulated hosts with certificates from the local CA', async () => {
     expect(listening.proxyUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    const overview = (await (await fetch(`${base}/_emulator/overview`)).json()) as {
+      endpoints: { proxyUrl: string }
+    }
+    expect(overview.endpoints.proxyUrl).toBe(listening.proxyUrl)
     // A raw CONNECT, then TLS: the leaf certificate names the host and is issued by the emulator's CA.
     const proxy = new URL(listening.proxyUrl!)
     const peer = await new Promise<X509Certificate>((resolve, reject) => {
