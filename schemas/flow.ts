@@ -40,7 +40,9 @@ export const Flow = Type.Object(
             actions: Type.Array(Type.Object({}, { additionalProperties: true })),
             description: Type.String(),
           },
-          { description: 'On GET of one flow: what the definition holds (the emulator models no definitions)' },
+          {
+            description: 'On GET of one flow: what the definition holds (the emulator models no definitions)',
+          },
         ),
       ),
     }),

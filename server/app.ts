@@ -2,7 +2,7 @@ import { createServer, type RequestListener } from 'node:http'
 
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
-import type { DestinationStream } from 'pino'
+import { pino, type DestinationStream } from 'pino'
 
 import { migrate } from '../db/migrate.ts'
 import { openDatabase } from '../db/open.ts'
@@ -24,6 +24,8 @@ import { DEMO_FIXTURES_PATH, loadFixtureFile, validateFixtureDocument } from './
 import flowAdminApi, { FLOW_ADMIN_PREFIX } from './flow-api/index.ts'
 import { createJournal } from './journal/journal.ts'
 import { createLiveEvents } from './live-events.ts'
+import { answerClientError } from './plugins/client-errors.ts'
+import { LazyChildLogger } from './plugins/lazy-logger.ts'
 import graph, { GRAPH_PREFIX } from './graph/index.ts'
 import auth from './plugins/auth.ts'
 import bodyParsers from './plugins/body-parsers.ts'
@@ -119,14 +121,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: options.logLevel ?? 'info',
-      ...(options.logStream ? { stream: options.logStream } : {}),
-      redact: [
-        'req.headers.authorization',
-        '*.password',
-        '*.client_secret',
-        '*.client_assertion',
-        '*.access_token',
-      ],
+      // Buffered, not a write per line: sonic-boom flushes every 4 KiB and on exit (issue 8).
+      stream: options.logStream ?? pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+      // No `redact`: it costs on every line, and no line carries a request's headers or body. What
+      // is logged is chosen field by field (request-ids.ts); a test scans a full run's logs for secrets.
     },
     // The HTTP server Fastify listens on; the HTTPS listener (server/listen.ts) serves the same handler.
     serverFactory: (handler) => {
@@ -135,11 +133,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     genReqId: () => random.uuid(),
     childLoggerFactory: (logger, bindings, childOptions, rawReq) =>
-      logger.child({ ...bindings, correlationId: correlationIdOf(rawReq, random) }, childOptions),
+      new LazyChildLogger(
+        logger,
+        () => ({ ...bindings, correlationId: correlationIdOf(rawReq, random) }),
+        childOptions,
+      ) as unknown as typeof logger,
     // One line per request is written by the request-ids plugin, with both ids and the caller.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: 1024 },
+    // What Node's HTTP parser refuses (headers over 16 KiB, malformed requests) never reaches Fastify:
+    // answer it in the service's envelope too, then close the connection.
+    clientErrorHandler: answerClientError,
     // A URL Fastify cannot decode never reaches a hook: answer it here, in the service's envelope.
     frameworkErrors: (error, request, reply) => {
       setRequestIdHeaders(request, reply, random)

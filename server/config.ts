@@ -43,6 +43,8 @@ export interface EmulatorConfig {
   controlKey: string | undefined
   journal: { size: number; bodyLimit: number }
   exportOnExit: string | undefined
+  /** Seconds a SIGTERM waits for requests in flight before closing their connections. */
+  shutdownTimeout: number
 }
 
 export class ConfigError extends Error {
@@ -103,6 +105,12 @@ export const SETTINGS: readonly Setting[] = [
     help: 'PEM certificate for HTTPS (default: issued by the local CA)',
   },
   { flag: 'tls-key', env: 'PAAE_TLS_KEY', kind: 'string', help: 'PEM private key for --tls-cert' },
+  {
+    flag: 'shutdown-timeout',
+    env: 'PAAE_SHUTDOWN_TIMEOUT',
+    kind: 'string',
+    help: 'Seconds SIGTERM/SIGINT wait for requests in flight before cutting them (default 10)',
+  },
   {
     flag: 'proxy-port',
     env: 'PAAE_PROXY_PORT',
@@ -307,6 +315,7 @@ export function loadConfig(
     httpsPort: httpsPortValue === 'off' ? 'off' : parsePort(httpsPortValue, 'https-port'),
     tlsCert,
     tlsKey,
+    shutdownTimeout: parseWhole(text('shutdown-timeout') ?? '10', 'shutdown-timeout', 0, 3600),
     proxyPort: proxyPortValue === undefined ? undefined : parsePort(proxyPortValue, 'proxy-port'),
     caCert,
     caKey,

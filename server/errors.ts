@@ -174,6 +174,26 @@ export const errors = {
   // EMULATOR: inferred; the real service's body for an unknown path is unknown.
   routeNotFound: (method: string, path: string) =>
     new ServiceError(404, 'NotFound', `No route matches '${method} ${path}'.`),
+  // EMULATOR: the emulator's own storage failures (a full disk, a read-only or locked database).
+  // The real service has no such failure a client could see; the 5xx says what to fix, and reads go on.
+  storageFull: () =>
+    new ServiceError(
+      507,
+      'InsufficientStorage',
+      'The emulator could not save the change: its database disk is full. Nothing was changed.',
+    ),
+  storageReadOnly: () =>
+    new ServiceError(
+      503,
+      'StorageReadOnly',
+      'The emulator could not save the change: its database is read-only. Nothing was changed.',
+    ),
+  storageBusy: () =>
+    new ServiceError(503, 'StorageBusy', 'The emulator database is busy. Retry the request.', {
+      'retry-after': '1',
+    }),
+  headersTooLarge: () =>
+    new ServiceError(431, 'RequestHeaderFieldsTooLarge', 'The request headers are larger than 16 KiB.'),
   /** Never exposes internals: the full error is logged, not sent. */
   internal: () => new ServiceError(500, 'InternalServerError', 'The server encountered an internal error.'),
 
@@ -253,6 +273,14 @@ const entra = (status: number, error: string, code: number, message: string) =>
   new EntraError(status, error, code, message)
 
 export const entraErrors = {
+  // EMULATOR: inferred (RFC 6749 §5.2's temporarily_unavailable); only the emulator's own storage fails this way.
+  temporarilyUnavailable: () =>
+    entra(
+      503,
+      'temporarily_unavailable',
+      90033,
+      'The emulator could not save the sign-in state: its database refused the write.',
+    ),
   tenantNotFound: (tenant: string) =>
     entra(
       400,

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 
 import type { FastifyInstance } from 'fastify'
 
+import { answerClientError } from './plugins/client-errors.ts'
 import { startProxy } from './proxy/proxy-server.ts'
 import { loadCaFromFiles, loadOrCreateCa, loadOrCreateLocalhostCertificate } from './tls/local-ca.ts'
 
@@ -30,8 +31,10 @@ export interface Listening {
   caCertificatePath: string | undefined
   /** The proxy's URL for HTTPS_PROXY, when it runs. */
   proxyUrl: string | undefined
-  /** Stops every listener and closes the app (database included). */
+  /** Stops every listener and closes the app (database included), after the requests in flight. */
   close(): Promise<void>
+  /** Ends every open connection now, in flight or not: for a shutdown that waited long enough. */
+  forceClose(): void
 }
 
 const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host)
@@ -47,6 +50,7 @@ export async function listen(app: FastifyInstance, options: ListenOptions): Prom
   const endpoints = app.emulator.endpoints
   endpoints.httpUrl = httpUrl
   const closers: (() => Promise<void>)[] = []
+  const forcers: (() => void)[] = [() => app.server.closeAllConnections()]
   const close = async () => {
     for (const closer of closers.reverse()) await closer()
     await app.close()
@@ -73,6 +77,7 @@ export async function listen(app: FastifyInstance, options: ListenOptions): Prom
         tls = { cert: `${leaf.certificatePem}${ca!.certificatePem}`, key: leaf.privateKeyPem }
       }
       const https: HttpsServer = createHttpsServer(tls, app.emulator.requestHandler)
+      https.on('clientError', answerClientError)
       await new Promise<void>((resolve, reject) => {
         https.once('error', reject)
         https.listen(httpsPort, options.host, () => resolve())
@@ -84,6 +89,7 @@ export async function listen(app: FastifyInstance, options: ListenOptions): Prom
             https.closeIdleConnections()
           }),
       )
+      forcers.push(() => https.closeAllConnections())
       httpsUrl = `https://${urlHost(options.host)}:${(https.address() as AddressInfo).port}`
       endpoints.httpsUrl = httpsUrl
     }
@@ -101,6 +107,9 @@ export async function listen(app: FastifyInstance, options: ListenOptions): Prom
       caCertificatePath: options.tlsCert && options.proxyPort === undefined ? undefined : ca?.certificatePath,
       proxyUrl,
       close,
+      forceClose: () => {
+        for (const force of forcers) force()
+      },
     }
   } catch (error) {
     await close()

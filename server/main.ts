@@ -43,8 +43,22 @@ async function main(argv: string[]): Promise<number> {
       writeAtomically(config.exportOnExit, `${JSON.stringify(app.emulator.state.export(), null, 2)}\n`)
       app.log.info({ file: config.exportOnExit }, 'state exported')
     }
+    // Requests in flight finish; past the timeout their connections are cut, so a stuck client
+    // cannot keep the emulator (and its test run) from ending.
+    const force = setTimeout(() => {
+      app.log.warn(
+        { timeoutSeconds: config.shutdownTimeout },
+        'requests still in flight: closing their connections',
+      )
+      listening.forceClose()
+    }, config.shutdownTimeout * 1000)
+    force.unref()
     listening.close().then(
-      () => process.exit(0),
+      () => {
+        clearTimeout(force)
+        app.log.info('stopped')
+        process.exit(0)
+      },
       (error: unknown) => {
         app.log.error({ err: error }, 'error while shutting down')
         process.exit(1)

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       controlKey: undefined,
       journal: { size: 1000, bodyLimit: 16384 },
       exportOnExit: undefined,
+      shutdownTimeout: 10,
     })
   })
 
@@ -204,6 +205,7 @@ describe('loadConfig', () => {
     [['--proxy-port', 'yes'], {}, "--proxy-port must be a whole number from 0 to 65535; got 'yes'"],
     [[], { PAAE_PROXY_PORT: '65536' }, /--proxy-port must be a whole number/],
     [['--ca-cert', 'fixtures/certs/contoso-automation.pem'], {}, '--ca-cert and --ca-key go together'],
+    [['--shutdown-timeout', '1.5'], {}, /--shutdown-timeout must be a whole number from 0 to 3600/],
     [['--ca-key', '/no/such.pem'], {}, "--ca-key: cannot read '/no/such.pem' (ENOENT)"],
     [
       ['--issuer-host', 'localhost:7443'],

@@ -1,5 +1,6 @@
 import type { DirectoryRole } from '../../schemas/fixture.ts'
 import type { Db } from '../open.ts'
+import type { ReadCache } from './read-cache.ts'
 
 /** Users, groups and applications of a tenant: the directory Entra would hold. */
 
@@ -51,7 +52,7 @@ const toApp = (raw: AppRowRaw | undefined): AppRow | undefined =>
     management_application: raw.management_application === 1,
   }
 
-export function createDirectoryRepository(db: Db) {
+export function createDirectoryRepository(db: Db, cache: ReadCache) {
   const userById = db.prepare<[string, string], UserRowRaw>(
     'SELECT * FROM users WHERE tenant_id = ? AND object_id = ?',
   )
@@ -84,22 +85,34 @@ export function createDirectoryRepository(db: Db) {
   )
 
   return {
-    findUser: (tenantId: string, objectId: string) => toUser(userById.get(tenantId, objectId)),
+    /** Cached: the admin check reads it on every API call. */
+    findUser: (tenantId: string, objectId: string) =>
+      cache.get(`user:${tenantId}:${objectId}`.toLowerCase(), () => toUser(userById.get(tenantId, objectId))),
     findUserByUpn: (tenantId: string, upn: string) => toUser(userByUpn.get(tenantId, upn)),
     listUsers: (tenantId: string) => usersOf.all(tenantId).map((u) => toUser(u)!),
-    insertUser: (row: UserRow) => void insertUser.run({ ...row, roles: JSON.stringify(row.roles) }),
+    insertUser: (row: UserRow) => {
+      cache.invalidate()
+      insertUser.run({ ...row, roles: JSON.stringify(row.roles) })
+    },
     listGroups: (tenantId: string) => groupsOf.all(tenantId),
     findGroup: (tenantId: string, objectId: string) => groupById.get(tenantId, objectId),
-    insertGroup: (row: GroupRow) => void insertGroup.run(row),
-    findApp: (tenantId: string, clientId: string) => toApp(appById.get(tenantId, clientId)),
+    insertGroup: (row: GroupRow) => {
+      cache.invalidate()
+      insertGroup.run(row)
+    },
+    /** Cached: the admin check of an app-only caller reads it on every API call. */
+    findApp: (tenantId: string, clientId: string) =>
+      cache.get(`app:${tenantId}:${clientId}`.toLowerCase(), () => toApp(appById.get(tenantId, clientId))),
     listApps: (tenantId: string) => appsOf.all(tenantId).map((a) => toApp(a)!),
-    insertApp: (row: AppRow) =>
-      void insertApp.run({
+    insertApp: (row: AppRow) => {
+      cache.invalidate()
+      insertApp.run({
         ...row,
         secrets: JSON.stringify(row.secrets),
         certificates: JSON.stringify(row.certificates),
         management_application: row.management_application ? 1 : 0,
-      }),
+      })
+    },
   }
 }
 export type DirectoryRepository = ReturnType<typeof createDirectoryRepository>

@@ -1,4 +1,5 @@
 import type { Db } from '../open.ts'
+import type { ReadCache } from './read-cache.ts'
 
 export interface EnvironmentRow {
   name: string
@@ -9,7 +10,7 @@ export interface EnvironmentRow {
   created_time: string
 }
 
-export function createEnvironmentsRepository(db: Db) {
+export function createEnvironmentsRepository(db: Db, cache: ReadCache) {
   const byName = db.prepare<[string], EnvironmentRow>('SELECT * FROM environments WHERE name = ?')
   const ofTenant = db.prepare<[string], EnvironmentRow>(
     'SELECT * FROM environments WHERE tenant_id = ? ORDER BY is_default DESC, name',
@@ -19,9 +20,13 @@ export function createEnvironmentsRepository(db: Db) {
      VALUES (@name, @tenant_id, @display_name, @is_default, @location, @created_time)`,
   )
   return {
-    findByName: (name: string) => byName.get(name),
+    /** Cached: every API call resolves its environment. */
+    findByName: (name: string) => cache.get(`env:${name}`.toLowerCase(), () => byName.get(name)),
     listForTenant: (tenantId: string) => ofTenant.all(tenantId),
-    insert: (row: EnvironmentRow) => void insert.run(row),
+    insert: (row: EnvironmentRow) => {
+      cache.invalidate()
+      insert.run(row)
+    },
   }
 }
 export type EnvironmentsRepository = ReturnType<typeof createEnvironmentsRepository>

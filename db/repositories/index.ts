@@ -7,19 +7,23 @@ import { createFlowsRepository } from './flows.ts'
 import { createMetaRepository } from './meta.ts'
 import { createOAuthGrantsRepository } from './oauth-grants.ts'
 import { createPermissionsRepository } from './permissions.ts'
+import { createReadCache } from './read-cache.ts'
 import { createTenantsRepository } from './tenants.ts'
 import { createUserDetailsRepository } from './user-details.ts'
 
 /** Every repository over one database; statements are prepared once, here. */
 export function createRepositories(db: Db) {
+  const cache = createReadCache(db)
   return {
     // The declaration build cannot name better-sqlite3's class through the alias without this.
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     db: db as Db,
+    /** For code that writes users, apps or environments with raw SQL (tests): forget cached rows. */
+    invalidateCache: () => cache.invalidate(),
     meta: createMetaRepository(db),
-    tenants: createTenantsRepository(db),
-    directory: createDirectoryRepository(db),
-    environments: createEnvironmentsRepository(db),
+    tenants: createTenantsRepository(db, cache),
+    directory: createDirectoryRepository(db, cache),
+    environments: createEnvironmentsRepository(db, cache),
     flows: createFlowsRepository(db),
     permissions: createPermissionsRepository(db),
     userDetails: createUserDetailsRepository(db),

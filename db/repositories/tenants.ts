@@ -1,4 +1,5 @@
 import type { Db } from '../open.ts'
+import type { ReadCache } from './read-cache.ts'
 
 export interface TenantRow {
   id: string
@@ -14,7 +15,7 @@ export interface SigningKeyRow {
   certificate_pem: string
 }
 
-export function createTenantsRepository(db: Db) {
+export function createTenantsRepository(db: Db, cache: ReadCache) {
   const byId = db.prepare<[string], TenantRow>('SELECT * FROM tenants WHERE id = ?')
   const byDomain = db.prepare<[string], TenantRow>('SELECT * FROM tenants WHERE domain = ?')
   const byName = db.prepare<[string], TenantRow>('SELECT * FROM tenants WHERE name = ?')
@@ -35,9 +36,15 @@ export function createTenantsRepository(db: Db) {
     resolve: (idOrDomainOrName: string) =>
       byId.get(idOrDomainOrName) ?? byDomain.get(idOrDomainOrName) ?? byName.get(idOrDomainOrName),
     list: () => all.all(),
-    insert: (row: TenantRow) => void insert.run(row),
+    insert: (row: TenantRow) => {
+      cache.invalidate()
+      insert.run(row)
+    },
     /** Removes the tenant and, by ON DELETE CASCADE, everything of it. False when there was none. */
-    remove: (id: string) => remove.run(id).changes > 0,
+    remove: (id: string) => {
+      cache.invalidate()
+      return remove.run(id).changes > 0
+    },
     signingKey: (tenantId: string) => keyOf.get(tenantId),
     signingKeys: () => allKeys.all(),
     insertSigningKey: (row: SigningKeyRow) => void insertKey.run(row),

@@ -30,12 +30,12 @@ function actingCaller(app: FastifyInstance, connection: ConnectionRow, caller: C
 }
 
 /**
- * onRequest hook of the connector surface, after the throttle: finds the connection (creating a
+ * A step of the connector surface's request gate, after the throttle: finds the connection (creating a
  * firstParty one for the caller when --auto-connections is on), refuses anyone but its owner, as
  * connections of this connector are not shareable, and makes the call act as the connection.
  */
-export async function resolveConnection(this: FastifyInstance, request: FastifyRequest): Promise<void> {
-  const { repos, settings, clock } = this.emulator
+export function resolveConnection(app: FastifyInstance, request: FastifyRequest): void {
+  const { repos, settings, clock } = app.emulator
   const connectionId = (request.params as { connectionId: string }).connectionId
   const caller = callerOf(request)
   const source = tokenExchangeSource(request, connectionId)
@@ -66,7 +66,7 @@ export async function resolveConnection(this: FastifyInstance, request: FastifyR
   ) {
     throw gatewayErrors.connectionNotShared(source, connectionId, caller.objectId)
   }
-  const acting = actingCaller(this, connection, caller)
+  const acting = actingCaller(app, connection, caller)
   if (!acting) throw gatewayErrors.connectionNotFound(source, connectionId)
   request.caller = acting
 }

@@ -41,11 +41,10 @@ const GATEWAY_HEADERS: Record<string, string> = {
  * Backend errors pass through unchanged, as the real gateway passes them.
  */
 export default async function connectorGateway(app: FastifyInstance): Promise<void> {
-  app.addHook('onRequest', async (_request, reply) => {
+  // One hook runs the checks in order: fewer hook hand-offs on every call (issue 8).
+  app.addHook('onRequest', async function connectorGate(request, reply) {
     reply.headers(GATEWAY_HEADERS)
-  })
-  app.addHook('onRequest', authenticateConnectorCall)
-  app.addHook('onRequest', async (request) => {
+    await authenticateConnectorCall.call(this, request)
     const connectionId = (request.params as { connectionId?: string }).connectionId ?? ''
     if (!CONNECTION_ID.test(connectionId)) {
       throw errors.invalidRequestContent(
@@ -53,10 +52,10 @@ export default async function connectorGateway(app: FastifyInstance): Promise<vo
       )
     }
     request.connectionKey = connectorKey(connectionId)
+    throttle(this, request)
+    resolveConnection(this, request)
+    checkApiVersion(request)
+    requireAdmin(this, request)
   })
-  app.addHook('onRequest', throttle)
-  app.addHook('onRequest', resolveConnection)
-  app.addHook('onRequest', checkApiVersion)
-  app.addHook('onRequest', requireAdmin)
   await registerAdminOperations(app, CONNECTOR_SURFACE)
 }

@@ -28,7 +28,10 @@ export default async function entraId(app: FastifyInstance): Promise<void> {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     let entra: EntraError | undefined
     if (error instanceof EntraError) entra = error
-    else if (
+    else if (typeof error.code === 'string' && error.code.startsWith('SQLITE_')) {
+      request.log.error({ err: error }, 'storage failure')
+      entra = entraErrors.temporarilyUnavailable()
+    } else if (
       error.validation ||
       (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500)
     ) {

@@ -87,6 +87,8 @@ export function createFaults(random: RandomSource) {
       return rule
     },
     list: (): FaultRule[] => rules.map(({ pattern: _pattern, ...rule }) => rule),
+    /** No rules: the request path skips fault matching entirely. */
+    isEmpty: () => rules.length === 0,
     remove(id: string): boolean {
       const before = rules.length
       rules = rules.filter((r) => r.id !== id)

@@ -15,10 +15,10 @@ declare module 'fastify' {
 }
 
 /**
- * onRequest hook: checks `api-version` against the route's rule.
+ * A step of the request gate: checks `api-version` against the route's rule.
  * EMULATOR: inferred from ARM (flow-admin-api.md §3): the Flow RP's own answer is not captured.
  */
-export async function checkApiVersion(request: FastifyRequest): Promise<void> {
+export function checkApiVersion(request: FastifyRequest): void {
   const rule = request.routeOptions.config.apiVersion ?? 'required'
   if (rule === 'none') return
   const value = (request.query as Record<string, unknown>)['api-version']

@@ -22,9 +22,9 @@ export async function registerAdminOperations(app: FastifyInstance, surface: Sur
   await app.register(approvals, { surface })
 }
 
-/** onRequest hook: the caller must be an admin of its tenant (403 otherwise). */
-export async function requireAdmin(this: FastifyInstance, request: FastifyRequest): Promise<void> {
-  requireFlowAdmin(callerOf(request), this.emulator.repos.directory)
+/** A step of the request gate: the caller must be an admin of its tenant (403 otherwise). */
+export function requireAdmin(app: FastifyInstance, request: FastifyRequest): void {
+  requireFlowAdmin(callerOf(request), app.emulator.repos.directory)
 }
 
 /**
@@ -33,13 +33,14 @@ export async function requireAdmin(this: FastifyInstance, request: FastifyReques
  * caller (403), checked in that order before the body is read.
  */
 export default async function flowAdminApi(app: FastifyInstance): Promise<void> {
-  app.addHook('onRequest', authenticate)
-  app.addHook('onRequest', async (request) => {
+  // One hook runs the checks in order: fewer hook hand-offs on every call (issue 8).
+  app.addHook('onRequest', async function flowApiGate(request) {
+    await authenticate.call(this, request)
     // Without a connection id, the connection is the caller's identity: tenant, principal and client app.
     request.connectionKey = callerKey(callerOf(request))
+    throttle(this, request)
+    checkApiVersion(request)
+    requireAdmin(this, request)
   })
-  app.addHook('onRequest', throttle)
-  app.addHook('onRequest', checkApiVersion)
-  app.addHook('onRequest', requireAdmin)
   await registerAdminOperations(app, FLOW_SURFACE)
 }

@@ -58,7 +58,15 @@ export default async function graph(app: FastifyInstance): Promise<void> {
       void reply.headers(service.headers)
       return send(request, reply, graphErrors.fromFlowAuthError(service.code, service.message))
     }
-    send(request, reply, new GraphError(service.statusCode, 'BadRequest', service.message))
+    send(
+      request,
+      reply,
+      new GraphError(
+        service.statusCode,
+        service.statusCode >= 500 ? service.code : 'BadRequest',
+        service.message,
+      ),
+    )
   })
   app.setNotFoundHandler((request, reply) => {
     const segment = request.url.split('?')[0]!.split('/').filter(Boolean).slice(1).join('/')

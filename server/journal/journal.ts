@@ -99,51 +99,99 @@ export function journalBody(body: unknown, limit: number): { text: string | null
   return { text: `${cut}…[truncated ${bytes - limit} bytes]`, truncated: true }
 }
 
+/**
+ * What a request leaves in the ring: cheap fields as they are and the bodies still raw, so the
+ * request path does no redaction, copying or date formatting (issue 8). A body larger than the
+ * limit is formatted at once, so the ring never holds more than `bodyLimit` of any body raw.
+ */
+export interface RawJournalEntry extends Omit<
+  JournalEntry,
+  'time' | 'requestBody' | 'requestBodyTruncated' | 'responseBody' | 'responseBodyTruncated'
+> {
+  timeMs: number
+  requestBody: unknown
+  /** The request's Content-Length, when it sent one: the size of a parsed body. */
+  requestBodySize?: number | undefined
+  responseBody: unknown
+}
+
+type Slot = { raw: RawJournalEntry; formatted?: JournalEntry }
+
+/** A body's size when it is cheap to know; undefined for a parsed object. */
+function rawSize(body: unknown): number | undefined {
+  if (body === undefined || body === null) return 0
+  if (typeof body === 'string') return body.length * 3
+  if (Buffer.isBuffer(body)) return body.length
+  return undefined
+}
+
 export function createJournal(initial: { size: number; bodyLimit: number }) {
-  let ring: (JournalEntry | undefined)[] = new Array<JournalEntry | undefined>(initial.size)
+  let ring: (Slot | undefined)[] = new Array<Slot | undefined>(initial.size)
   let next = 0
   let count = 0
   const { bodyLimit } = initial
+  const format = (slot: Slot): JournalEntry => {
+    if (slot.formatted) return slot.formatted
+    const { timeMs, requestBody, requestBodySize: _size, responseBody, ...rest } = slot.raw
+    const request = journalBody(requestBody, bodyLimit)
+    const response = journalBody(responseBody, bodyLimit)
+    slot.formatted = {
+      ...rest,
+      time: new Date(timeMs).toISOString(),
+      requestBody: request.text,
+      requestBodyTruncated: request.truncated,
+      responseBody: response.text,
+      responseBodyTruncated: response.truncated,
+    }
+    return slot.formatted
+  }
+  const slots = function* (): Generator<Slot> {
+    for (let i = 1; i <= count; i++) yield ring[(next - i + ring.length) % ring.length]!
+  }
   return {
     bodyLimit,
     enabled: () => ring.length > 0,
-    record(entry: JournalEntry): void {
-      if (ring.length === 0) return
-      ring[next] = entry
+    /** Keeps the entry; returns how to format it (for the live event stream). */
+    record(raw: RawJournalEntry): () => JournalEntry {
+      const slot: Slot = { raw }
+      if (ring.length === 0) return () => format(slot)
+      // A body of unknown or large size is formatted now: the ring keeps at most bodyLimit of it.
+      const small = (b: unknown, declared?: number) => (declared ?? rawSize(b) ?? Infinity) <= bodyLimit
+      if (!small(raw.responseBody) || !small(raw.requestBody, raw.requestBodySize)) format(slot)
+      ring[next] = slot
       next = (next + 1) % ring.length
       count = Math.min(count + 1, ring.length)
+      return () => format(slot)
     },
     /** Newest first. */
     query(filter: JournalFilter = {}): JournalEntry[] {
       const result: JournalEntry[] = []
       const limit = filter.limit ?? Number.POSITIVE_INFINITY
-      for (let i = 1; i <= count && result.length < limit; i++) {
-        const entry = ring[(next - i + ring.length) % ring.length]!
+      const tenant = filter.tenant?.toLowerCase()
+      const since = filter.since?.getTime()
+      for (const slot of slots()) {
+        if (result.length >= limit) break
+        const entry = slot.raw
         if (filter.operationId !== undefined && entry.operationId !== filter.operationId) continue
         if (filter.status !== undefined && entry.status !== filter.status) continue
-        if (filter.tenant !== undefined && entry.tenant?.toLowerCase() !== filter.tenant.toLowerCase())
-          continue
+        if (tenant !== undefined && entry.tenant?.toLowerCase() !== tenant) continue
         if (filter.connection !== undefined && entry.connection !== filter.connection) continue
-        if (filter.since !== undefined && new Date(entry.time) < filter.since) continue
-        result.push(entry)
+        if (since !== undefined && entry.timeMs < since) continue
+        result.push(format(slot))
       }
       return result
     },
     size: () => count,
-    clear(predicate?: (entry: JournalEntry) => boolean): void {
-      if (!predicate) {
-        ring = new Array<JournalEntry | undefined>(ring.length)
-        next = 0
-        count = 0
-        return
-      }
-      const kept = this.query()
-        .filter((e) => !predicate(e))
-        .reverse()
-      ring = new Array<JournalEntry | undefined>(ring.length)
+    clear(predicate?: (entry: RawJournalEntry) => boolean): void {
+      const kept = predicate ? [...slots()].filter((s) => !predicate(s.raw)).reverse() : []
+      ring = new Array<Slot | undefined>(ring.length)
       next = 0
       count = 0
-      for (const e of kept) this.record(e)
+      for (const slot of kept) {
+        ring[next] = slot
+        next = (next + 1) % ring.length
+        count++
+      }
     },
   }
 }

@@ -53,6 +53,18 @@ export function toServiceError(error: FastifyError, request: FastifyRequest): Se
     )
   }
   switch (error.code) {
+    // SQLite's own codes (better-sqlite3 SqliteError): storage trouble is a clear 5xx, never a bare 500.
+    case 'SQLITE_FULL':
+    case 'SQLITE_IOERR_WRITE':
+    case 'SQLITE_IOERR_FSYNC':
+      return errors.storageFull()
+    case 'SQLITE_READONLY':
+    case 'SQLITE_READONLY_DBMOVED':
+    case 'SQLITE_READONLY_DIRECTORY':
+      return errors.storageReadOnly()
+    case 'SQLITE_BUSY':
+    case 'SQLITE_LOCKED':
+      return errors.storageBusy()
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return errors.requestTooLarge(request.routeOptions.bodyLimit)
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':

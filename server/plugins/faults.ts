@@ -13,7 +13,7 @@ import { connectionOf, isEmulatorOwnPath, operationIdOf, tenantOf } from './jour
 async function faults(app: FastifyInstance) {
   const { faults: rules } = app.emulator
   app.addHook('preParsing', async (request, reply, payload) => {
-    if (isEmulatorOwnPath(request.url)) return payload
+    if (rules.isEmpty() || isEmulatorOwnPath(request.url)) return payload
     const rule = rules.fire({
       operationId: operationIdOf(request),
       method: request.method,

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 
-import { journalBody, type JournalEntry } from '../journal/journal.ts'
+import type { JournalEntry } from '../journal/journal.ts'
 import { connectionName } from '../throttle/connection-key.ts'
 
 declare module 'fastify' {
@@ -48,11 +48,10 @@ async function journal(app: FastifyInstance) {
   })
   app.addHook('onResponse', async (request, reply) => {
     if (!journal.enabled() || isEmulatorOwnPath(request.url)) return
-    const requestBody = journalBody(request.body, journal.bodyLimit)
-    const responseBody = journalBody(request.journalPayload, journal.bodyLimit)
-    const entry: JournalEntry = {
+    const declared = Number(request.headers['content-length'])
+    const format = journal.record({
       id: request.id,
-      time: new Date(clock.now().getTime() - reply.elapsedTime).toISOString(),
+      timeMs: clock.now().getTime() - reply.elapsedTime,
       method: request.method,
       host: request.host,
       path: request.url,
@@ -63,13 +62,11 @@ async function journal(app: FastifyInstance) {
       principal: request.caller?.objectId ?? null,
       status: reply.statusCode,
       durationMs: Math.round(reply.elapsedTime * 100) / 100,
-      requestBody: requestBody.text,
-      requestBodyTruncated: requestBody.truncated,
-      responseBody: responseBody.text,
-      responseBodyTruncated: responseBody.truncated,
-    }
-    journal.record(entry)
-    events.publish({ type: 'request', data: entry })
+      requestBody: request.body,
+      requestBodySize: Number.isFinite(declared) ? declared : undefined,
+      responseBody: request.journalPayload,
+    })
+    if (events.listenerCount() > 0) events.publish({ type: 'request', data: format() })
   })
 }
 

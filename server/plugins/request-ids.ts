@@ -40,10 +40,13 @@ async function requestIds(app: FastifyInstance, options: { random: RandomSource 
   app.addHook('onRequest', async (request, reply) => {
     setRequestIdHeaders(request, reply, options.random)
   })
-  // One log line per request, with both ids (reqId and correlationId are bound by the child logger).
+  // One log line per request, with both ids, written with the root logger: the request's own
+  // logger is a child made only when used (lazy-logger.ts), and this line would make it every time.
   app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
+    app.log.info(
       {
+        reqId: request.id,
+        correlationId: correlationIdOf(request.raw, options.random),
         method: request.method,
         url: request.url,
         statusCode: reply.statusCode,

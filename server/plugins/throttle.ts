@@ -13,12 +13,12 @@ declare module 'fastify' {
 }
 
 /**
- * onRequest hook for the throttled surfaces: counts the call against its connection (set by the
- * surface's hooks before it) and answers 429 when the window is full.
+ * A step of the throttled surfaces' request gate: counts the call against its connection (set by
+ * the steps before it) and answers 429 when the window is full.
  */
-export async function throttle(this: FastifyInstance, request: FastifyRequest): Promise<void> {
+export function throttle(app: FastifyInstance, request: FastifyRequest): void {
   if (request.connectionKey === null) return
-  const decision = this.emulator.throttle.hit(request.connectionKey, this.emulator.clock.now().getTime())
+  const decision = app.emulator.throttle.hit(request.connectionKey, app.emulator.clock.now().getTime())
   request.throttleDecision = decision
   if (!decision.allowed) throw gatewayErrors.rateLimited(decision.retryAfterSeconds)
 }

@@ -1,7 +1,8 @@
-import { Ajv, type Options } from 'ajv'
+import { Ajv, type Options, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import fastJsonStringify from 'fast-json-stringify'
 
 /**
  * Two validators. Query strings, path parameters and headers arrive as text, so they are coerced
@@ -21,12 +22,36 @@ function makeAjv(options: Options): Ajv {
   return ajv
 }
 
+type LazyValidator = ((data: unknown) => boolean) & { errors: (ValidateFunction['errors'] & {}) | null }
+
+/**
+ * Validators and serializers are compiled on a route's first call, not at start-up: compiling
+ * every route's schemas took about a third of the cold start (issue 8), and a test or a demo calls
+ * a handful of routes. A schema is compiled once either way.
+ */
 async function validation(app: FastifyInstance) {
   const textual = makeAjv({ coerceTypes: 'array' })
   const json = makeAjv({ coerceTypes: false })
-  app.setValidatorCompiler(({ schema, httpPart }) =>
-    (httpPart === 'body' ? json : textual).compile(schema as Record<string, unknown>),
-  )
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    let validate: ValidateFunction | undefined
+    const lazy: LazyValidator = Object.assign(
+      (data: unknown) => {
+        validate ??= (httpPart === 'body' ? json : textual).compile(schema as Record<string, unknown>)
+        const valid = validate(data)
+        lazy.errors = validate.errors ?? null
+        return valid
+      },
+      { errors: null },
+    )
+    return lazy
+  })
+  app.setSerializerCompiler(({ schema }) => {
+    let serialize: ((data: unknown) => string) | undefined
+    return (data: unknown): string => {
+      serialize ??= fastJsonStringify(schema as Record<string, unknown>) as (data: unknown) => string
+      return serialize(data)
+    }
+  })
 }
 
 export default fp(validation, { name: 'validation', fastify: '5.x' })

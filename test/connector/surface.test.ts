@@ -272,6 +272,7 @@ describe('a CertOauth connection acts as its app', () => {
     t.app.emulator.repos.db
       .prepare('UPDATE apps SET certificates = ? WHERE client_id = ?')
       .run(JSON.stringify(automation.certificates), reporting.client_id)
+    t.app.emulator.repos.invalidateCache()
     const certOauth = t.app.emulator.repos.connections.find(CERT_OAUTH)!
     const created = await t.app.inject({
       method: 'POST',

@@ -1,0 +1,100 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+import autocannon from 'autocannon'
+
+import { startProcess } from './processes.ts'
+
+/**
+ * `npm run bench:profile [scenario]`: the emulator under load with V8's CPU profiler on, then the
+ * functions that took the most time (self time, grouped by function and file). Profile before
+ * optimising (issue 8); the .cpuprofile file opens in Chrome DevTools for a flame graph.
+ */
+const ADMIN = '/providers/Microsoft.ProcessSimple/scopes/admin'
+const INVOICE = '23d920c4-0119-4d63-b3dc-07bb4ff5bf9d'
+const scenario = process.argv[2] ?? 'permissions'
+const dir = mkdtempSync(join(tmpdir(), 'paae-profile-'))
+
+const emulator = await startProcess(
+  [
+    '--cpu-prof',
+    `--cpu-prof-dir=${dir}`,
+    'bin/power-automate-admin-emulator.js',
+    '--port',
+    '0',
+    '--https-port',
+    'off',
+    '--db',
+    ':memory:',
+    '--throttle-limit',
+    '1000000',
+  ],
+  '/_emulator/ready',
+  join(dir, 'emulator.log'),
+)
+const res = await fetch(`${emulator.base}/_emulator/tokens`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ user: 'admin@contoso.onmicrosoft.com' }),
+})
+const auth = { authorization: `Bearer ${((await res.json()) as { access_token: string }).access_token}` }
+const flowUrl = `${emulator.base}${ADMIN}/environments/~default/flows/${INVOICE}`
+const options: Record<string, Partial<autocannon.Options> & { url: string }> = {
+  permissions: { url: `${flowUrl}/permissions?api-version=2016-11-01`, headers: auth },
+  stop: { url: `${flowUrl}/stop?api-version=2016-11-01`, method: 'POST', headers: auth },
+  modify: {
+    url: `${flowUrl}/modifyPermissions?api-version=2016-11-01`,
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      put: [
+        {
+          properties: {
+            principal: { id: '5a1a6d2c-6b8e-4d0a-9a55-0e3f1f0c2b11', type: 'User' },
+            roleName: 'CanView',
+          },
+        },
+      ],
+    }),
+  },
+}
+const chosen = options[scenario]
+if (!chosen) throw new Error(`scenario must be one of ${Object.keys(options).join(', ')}`)
+const result = await autocannon({ connections: 10, duration: 5, ...chosen })
+console.log(`${scenario}: ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms`)
+await emulator.stop()
+
+interface Node {
+  id: number
+  callFrame: { functionName: string; url: string; lineNumber: number }
+  hitCount: number
+}
+const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!
+const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nodes: Node[] }
+const total = profile.nodes.reduce((s, n) => s + n.hitCount, 0)
+const byFunction = new Map<string, number>()
+const byFile = new Map<string, number>()
+for (const n of profile.nodes) {
+  const where = n.callFrame.url
+    .replace(/^.*node_modules\//, '')
+    .replace(/^file:\/\/.*?\/(dist|server)\//, '$1/')
+  const key = `${n.callFrame.functionName || '(anonymous)'} ${where}:${n.callFrame.lineNumber + 1}`
+  byFunction.set(key, (byFunction.get(key) ?? 0) + n.hitCount)
+  const pkg =
+    where
+      .split('/')
+      .slice(0, where.startsWith('@') ? 2 : 1)
+      .join('/') || '(native)'
+  byFile.set(pkg, (byFile.get(pkg) ?? 0) + n.hitCount)
+}
+const top = (m: Map<string, number>, k: number) =>
+  [...m.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, k)
+    .map(([name, hits]) => `${((hits / total) * 100).toFixed(1).padStart(5)}%  ${name}`)
+    .join('\n')
+console.log(
+  `\nSelf time by package or folder:\n${top(byFile, 15)}\n\nSelf time by function:\n${top(byFunction, 30)}`,
+)
+console.log(`\nProfile: ${join(dir, file)}`)
