@@ -26,6 +26,7 @@ import { createJournal } from './journal/journal.ts'
 import { createLiveEvents } from './live-events.ts'
 import { answerClientError } from './plugins/client-errors.ts'
 import { LazyChildLogger } from './plugins/lazy-logger.ts'
+import { graphErrors, sendGraphError } from './graph/errors.ts'
 import graph, { GRAPH_PREFIX } from './graph/index.ts'
 import auth from './plugins/auth.ts'
 import bodyParsers from './plugins/body-parsers.ts'
@@ -148,6 +149,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // A URL Fastify cannot decode never reaches a hook: answer it here, in the service's envelope.
     frameworkErrors: (error, request, reply) => {
       setRequestIdHeaders(request, reply, random)
+      if (request.url.startsWith(`${GRAPH_PREFIX}/`)) {
+        sendGraphError(request, reply, graphErrors.badRequest(error.message), clock.now())
+        return
+      }
       sendServiceError(reply, errors.invalidRequestContent(error.message))
     },
   }).withTypeProvider<TypeBoxTypeProvider>()

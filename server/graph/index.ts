@@ -4,7 +4,7 @@ import { createTokenVerifier } from '../auth/token-verifier.ts'
 import { ServiceError } from '../errors.ts'
 import { toServiceError } from '../plugins/error-handler.ts'
 import directory from './directory.ts'
-import { GraphError, graphErrors } from './errors.ts'
+import { GraphError, graphErrors, sendGraphError } from './errors.ts'
 
 /** Graph's own resource, in each spelling a Graph token carries it. */
 export const GRAPH_AUDIENCES: readonly string[] = [
@@ -28,45 +28,15 @@ export default async function graph(app: FastifyInstance): Promise<void> {
     request.caller = await verify(request.headers.authorization)
   })
 
-  const send = (request: FastifyRequest, reply: FastifyReply, error: GraphError) => {
-    const clientRequestId = request.headers['client-request-id']
-    void reply
-      .code(error.statusCode)
-      .header('request-id', request.id)
-      .type('application/json; charset=utf-8')
-      .send({
-        error: {
-          code: error.code,
-          message: error.message,
-          innerError: {
-            date: clock
-              .now()
-              .toISOString()
-              .replace(/\.\d{3}Z$/, 'Z'),
-            'request-id': request.id,
-            'client-request-id': typeof clientRequestId === 'string' ? clientRequestId : request.id,
-          },
-        },
-      })
-  }
+  const send = (request: FastifyRequest, reply: FastifyReply, error: GraphError) =>
+    sendGraphError(request, reply, error, clock.now())
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof GraphError) return send(request, reply, error)
     const service = error instanceof ServiceError ? error : toServiceError(error, request)
     if (!service) throw error
-    if (service.statusCode === 401) {
-      void reply.headers(service.headers)
-      return send(request, reply, graphErrors.fromFlowAuthError(service.code, service.message))
-    }
-    send(
-      request,
-      reply,
-      new GraphError(
-        service.statusCode,
-        service.statusCode >= 500 ? service.code : 'BadRequest',
-        service.message,
-      ),
-    )
+    void reply.headers(service.headers)
+    send(request, reply, graphErrors.fromServiceError(service))
   })
   app.setNotFoundHandler((request, reply) => {
     const segment = request.url.split('?')[0]!.split('/').filter(Boolean).slice(1).join('/')

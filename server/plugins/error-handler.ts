@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import { GUID_PATTERN } from '../../schemas/common.ts'
 import { errors, GatewayError, ServiceError } from '../errors.ts'
 import { FixtureError } from '../fixtures.ts'
+import { graphErrors, sendGraphError } from '../graph/errors.ts'
 
 /**
  * The one error handler: every error leaves as the service's envelope `{"error":{"code","message"}}`
@@ -89,7 +90,7 @@ export function sendServiceError(reply: FastifyReply, error: ServiceError): void
 }
 
 async function errorHandler(app: FastifyInstance) {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler(function (error: FastifyError, request, reply) {
     if (error instanceof GatewayError) {
       // Pre-serialized, as a Buffer: the gateway's shapes are not the route's error schema, and its
       // Content-Type is exactly `application/json`, without the charset Fastify adds to strings.
@@ -101,6 +102,12 @@ async function errorHandler(app: FastifyInstance) {
       return
     }
     const known = toServiceError(error, request)
+    // A Graph path whose error arises before Graph's own handler (a 404 route, a body refused
+    // while parsing) still answers in Graph's envelope.
+    if (known && request.url.startsWith('/v1.0/')) {
+      sendGraphError(request, reply, graphErrors.fromServiceError(known), this.emulator.clock.now())
+      return
+    }
     if (known) {
       if (known.statusCode >= 500) request.log.error({ err: error }, 'request failed')
       sendServiceError(reply, known)
