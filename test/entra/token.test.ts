@@ -1,5 +1,4 @@
-import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { createPrivateKey, randomUUID } from 'node:crypto'
 
 import { decodeJwt, SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
@@ -7,14 +6,8 @@ import { describe, expect, it } from 'vitest'
 import { createCertificate, sha1Thumbprint, sha256Thumbprint } from '../../server/tls/certificates.ts'
 import { buildTestApp, TEST_NOW } from '../helpers/build-test-app.ts'
 import { ADMIN, API, CONTOSO, FABRIKAM } from '../helpers/demo.ts'
+import { APP, appCert, assertion, NOW, SECRET, withAssertion } from '../helpers/client-assertion.ts'
 import { expectEntraError, FLOW_SCOPE, postForm, PUBLIC_CLIENT, tokenUrl } from '../helpers/entra.ts'
-
-const NOW = Math.floor(new Date(TEST_NOW).getTime() / 1000)
-const APP = CONTOSO.automationApp.clientId
-const SECRET = 'contoso-automation-secret'
-const pem = readFileSync('fixtures/certs/contoso-automation.pem', 'utf8')
-const appKey = createPrivateKey(pem.slice(pem.indexOf('-----BEGIN PRIVATE KEY')))
-const appCert = pem.slice(0, pem.indexOf('-----END CERTIFICATE-----') + 25)
 
 const clientCredentials = (extra: Record<string, string> = {}) => ({
   grant_type: 'client_credentials',
@@ -22,40 +15,6 @@ const clientCredentials = (extra: Record<string, string> = {}) => ({
   client_secret: SECRET,
   scope: FLOW_SCOPE,
   ...extra,
-})
-
-async function assertion(options: {
-  key?: KeyObject
-  header?: Record<string, unknown>
-  claims?: Record<string, unknown>
-  aud?: string
-}): Promise<string> {
-  const aud = options.aud ?? `http://localhost:80/${CONTOSO.tenantId}/oauth2/v2.0/token`
-  const claims = {
-    jti: randomUUID(),
-    iss: APP,
-    sub: APP,
-    aud,
-    iat: NOW,
-    nbf: NOW,
-    exp: NOW + 600,
-    ...options.claims,
-  }
-  return new SignJWT(claims)
-    .setProtectedHeader({
-      alg: 'PS256',
-      typ: 'JWT',
-      'x5t#S256': sha256Thumbprint(appCert),
-      ...options.header,
-    })
-    .sign(options.key ?? appKey)
-}
-const withAssertion = (jwt: string) => ({
-  grant_type: 'client_credentials',
-  client_id: APP,
-  scope: FLOW_SCOPE,
-  client_assertion: jwt,
-  client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
 })
 
 describe('client_credentials', () => {
