@@ -207,7 +207,7 @@ async function fuzz(
       if (token !== undefined) headers['authorization'] = token
       if (r.contentType) headers['content-type'] = r.contentType
       if (r.extraHeader) headers[r.extraHeader[0]] = r.extraHeader[1]
-      const options: InjectOptions = { method: r.method as 'GET', url, headers }
+      const options: InjectOptions = { method: r.method, url, headers }
       if (r.body !== undefined && r.method !== 'GET' && r.method !== 'HEAD') options.payload = r.body
       let res: LightMyRequestResponse
       try {

@@ -39,7 +39,7 @@ type Attack = [
 ]
 
 const withToken =
-  (make: (good: string) => Promise<string> | string, env = CONTOSO.defaultEnv) =>
+  (make: (good: string) => Promise<string> | string, env: string = CONTOSO.defaultEnv) =>
   async (t: TestApp, good: string) =>
     t.as(await make(good), { method: 'GET', url: permissionsOf(env) })
 const unauthenticated = { status: 401, code: 'AuthenticationFailed' }
