@@ -122,8 +122,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: options.logLevel ?? 'info',
-      // Buffered, not a write per line: sonic-boom flushes every 4 KiB and on exit (issue 8).
-      stream: options.logStream ?? pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+      // Asynchronous: lines written while a write is in flight go out together in the next one, so a
+      // burst costs few system calls and a quiet emulator still logs at once; flushed on exit.
+      stream: options.logStream ?? pino.destination({ dest: 1, sync: false }),
       // No `redact`: it costs on every line, and no line carries a request's headers or body. What
       // is logged is chosen field by field (request-ids.ts); a test scans a full run's logs for secrets.
     },

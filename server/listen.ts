@@ -51,9 +51,21 @@ export async function listen(app: FastifyInstance, options: ListenOptions): Prom
   endpoints.httpUrl = httpUrl
   const closers: (() => Promise<void>)[] = []
   const forcers: (() => void)[] = [() => app.server.closeAllConnections()]
+  const idleClosers: (() => void)[] = [() => app.server.closeIdleConnections()]
   const close = async () => {
-    for (const closer of closers.reverse()) await closer()
-    await app.close()
+    // A keep-alive connection whose request finishes during the shutdown turns idle later than
+    // close() looked: close idle connections until every listener has stopped, so shutdown does
+    // not wait out the keep-alive timeout.
+    const sweep = setInterval(() => {
+      for (const closeIdle of idleClosers) closeIdle()
+    }, 25)
+    sweep.unref()
+    try {
+      for (const closer of closers.reverse()) await closer()
+      await app.close()
+    } finally {
+      clearInterval(sweep)
+    }
   }
   try {
     const now = app.emulator.clock.now()
@@ -90,6 +102,7 @@ export async function listen(app: FastifyInstance, options: ListenOptions): Prom
           }),
       )
       forcers.push(() => https.closeAllConnections())
+      idleClosers.push(() => https.closeIdleConnections())
       httpsUrl = `https://${urlHost(options.host)}:${(https.address() as AddressInfo).port}`
       endpoints.httpsUrl = httpsUrl
     }

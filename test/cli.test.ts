@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -6,34 +6,11 @@ import { promisify } from 'node:util'
 
 import { afterEach, describe, expect, it } from 'vitest'
 
+import { BIN, killEmulators, startEmulator } from './helpers/child-emulator.ts'
 import { ADMIN, API, CONTOSO } from './helpers/demo.ts'
 
-const BIN = new URL('../bin/power-automate-admin-emulator.js', import.meta.url).pathname
 const run = promisify(execFile)
-const children: ChildProcess[] = []
-afterEach(() => {
-  for (const child of children.splice(0)) child.kill('SIGKILL')
-})
-
-/** Starts the emulator as a user would and resolves with its printed start-up lines. */
-function startEmulator(args: string[]): Promise<{ child: ChildProcess; lines: string[]; base: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-  children.push(child)
-  return new Promise((resolve, reject) => {
-    let out = ''
-    const timer = setTimeout(() => reject(new Error(`no start-up lines in 15 s:\n${out}`)), 15_000)
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-      const lines = out.split('\n').filter((l) => !l.startsWith('{'))
-      const api = lines.find((l) => l.startsWith('Flow admin API:'))
-      if (api && out.includes('Database:')) {
-        clearTimeout(timer)
-        resolve({ child, lines, base: new URL(api.split(/\s+/)[3]!).origin })
-      }
-    })
-    child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)))
-  })
-}
+afterEach(killEmulators)
 
 describe('the command line', () => {
   it('serves on a free port, prints its URLs, mints a token for curl, and disables a flow with it', async () => {
