@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest'
+
+import { buildApp } from '../../server/app.ts'
+import { listen } from '../../server/listen.ts'
+import { expectServiceError } from '../helpers/assertions.ts'
+import { buildTestApp } from '../helpers/build-test-app.ts'
+import { assertion, withAssertion } from '../helpers/client-assertion.ts'
+import { ADMIN, API, CONTOSO } from '../helpers/demo.ts'
+import { postForm, tokenUrl } from '../helpers/entra.ts'
+
+const FLOW = `${ADMIN}/environments/~default/flows/${CONTOSO.flows.invoiceApproval}`
+const principal = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`
+const put = (id: string, roleName = 'CanView') => ({
+  properties: { principal: { id, type: 'User' }, roleName },
+})
+
+describe('storage failures (issue 9): clear 5xx for writes, reads keep working, nothing half-written', () => {
+  // Simulated with SQLite's own limits: a page budget the database has already spent (a full disk)
+  // and query_only (a read-only database). Both fail the write inside SQLite, as the real condition does.
+  it('a full disk: 507 InsufficientStorage for a write, the flow unchanged, reads answer', async () => {
+    const t = await buildTestApp()
+    const token = await t.mint({ user: CONTOSO.admin.upn })
+    const { db } = t.app.emulator.repos
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`)
+    const write = await t.as(token, {
+      method: 'POST',
+      url: `${FLOW}/modifyPermissions?${API}`,
+      payload: { put: Array.from({ length: 400 }, (_, i) => put(principal(i))) },
+    })
+    expectServiceError(write, {
+      status: 507,
+      code: 'InsufficientStorage',
+      message: 'The emulator could not save the change: its database disk is full. Nothing was changed.',
+    })
+    const read = await t.as(token, { method: 'GET', url: `${FLOW}/permissions?${API}` })
+    expect(read.statusCode).toBe(200)
+    expect(read.json().value).toHaveLength(3)
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
+  })
+
+  it('a read-only database: 503 StorageReadOnly for API writes, Entra-shaped 503 for the token endpoint, reads answer', async () => {
+    const t = await buildTestApp()
+    const token = await t.mint({ user: CONTOSO.admin.upn })
+    t.app.emulator.repos.db.pragma('query_only = ON')
+    for (const [method, url] of [
+      ['POST', `${FLOW}/stop?${API}`],
+      ['DELETE', `${FLOW}?${API}`],
+    ] as const) {
+      expectServiceError(await t.as(token, { method, url }), { status: 503, code: 'StorageReadOnly' })
+    }
+    // A certificate credential's jti must be stored to stop replays: without storage, no token.
+    const res = await postForm(t.app, tokenUrl(), withAssertion(await assertion({})))
+    expect(res.statusCode).toBe(503)
+    expect(res.json()).toMatchObject({ error: 'temporarily_unavailable', error_codes: [90033] })
+    const read = await t.as(token, { method: 'GET', url: `${FLOW}?${API}` })
+    expect(read.statusCode).toBe(200)
+    expect(read.json().properties.state).toBe('Started')
+  })
+})
+
+describe('concurrency (issue 9): the final state is that of some serial order', () => {
+  it('hundreds of concurrent modifyPermissions, start and stop on one flow: no lost update, no duplicate', async () => {
+    const app = await buildApp({ db: ':memory:', logLevel: 'silent', throttle: { enabled: false } })
+    const listening = await listen(app, { host: '127.0.0.1', port: 0, httpsPort: 'off', dataDir: '' })
+    try {
+      const base = listening.httpUrl
+      const minted = await fetch(`${base}/_emulator/tokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user: CONTOSO.admin.upn }),
+      })
+      const headers = {
+        authorization: `Bearer ${((await minted.json()) as { access_token: string }).access_token}`,
+        'content-type': 'application/json',
+      }
+      const call = (path: string, body?: unknown) =>
+        fetch(`${base}${FLOW}${path}?${API}`, {
+          method: 'POST',
+          headers,
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        }).then((r) => r.status)
+      // Seed 100 principals to delete concurrently with the rest.
+      expect(
+        await call('/modifyPermissions', {
+          put: Array.from({ length: 100 }, (_, i) => put(principal(1000 + i))),
+        }),
+      ).toBe(200)
+
+      const statuses = await Promise.all([
+        // 200 new principals, one per request.
+        ...Array.from({ length: 200 }, (_, i) => call('/modifyPermissions', { put: [put(principal(i))] })),
+        // The 100 seeded ones removed, one per request.
+        ...Array.from({ length: 100 }, (_, i) =>
+          call('/modifyPermissions', { delete: [{ id: principal(1000 + i) }] }),
+        ),
+        // One principal fought over: CanView and CanEdit, 50 times each.
+        ...Array.from({ length: 100 }, (_, i) =>
+          call('/modifyPermissions', { put: [put(principal(5000), i % 2 ? 'CanEdit' : 'CanView')] }),
+        ),
+        // 100 starts and stops.
+        ...Array.from({ length: 100 }, (_, i) => call(i % 2 ? '/start' : '/stop')),
+      ])
+      expect(statuses.filter((s) => s !== 200)).toEqual([])
+
+      const list = await fetch(`${base}${FLOW}/permissions?${API}`, { headers })
+      const value = ((await list.json()) as { value: { name: string; properties: { roleName: string } }[] })
+        .value
+      const names = value.map((p) => p.name)
+      expect(new Set(names).size).toBe(names.length) // no duplicate
+      for (let i = 0; i < 200; i++) expect(names).toContain(principal(i)) // no lost update
+      for (let i = 0; i < 100; i++) expect(names).not.toContain(principal(1000 + i))
+      expect(names.filter((n) => n === principal(5000))).toHaveLength(1)
+      expect(['CanView', 'CanEdit']).toContain(
+        value.find((p) => p.name === principal(5000))!.properties.roleName,
+      )
+      expect(value).toHaveLength(3 + 200 + 1)
+      const flow = await fetch(`${base}${FLOW}?${API}`, { headers })
+      expect(['Started', 'Stopped']).toContain(
+        ((await flow.json()) as { properties: { state: string } }).properties.state,
+      )
+      expect(app.emulator.repos.db.pragma('integrity_check', { simple: true })).toBe('ok')
+    } finally {
+      await listening.close()
+    }
+  })
+})
