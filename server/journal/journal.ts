@@ -58,6 +58,22 @@ export const REDACTED = '[redacted]'
 /** A quick look for any secret key in a serialized body: most bodies have none and skip the redaction walk. */
 const MAY_HOLD_SECRETS = new RegExp(`(${[...SECRET_KEYS].join('|')})`, 'i')
 
+/** A URL as logs and the journal show it: the values of secret query parameters replaced (`?key=` of the dashboard, a `code`). */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?')
+  if (q < 0 || (!MAY_HOLD_SECRETS.test(url) && !url.includes('key='))) return url
+  const params = new URLSearchParams(url.slice(q + 1))
+  let changed = false
+  for (const name of [...params.keys()]) {
+    const lower = name.toLowerCase()
+    if (SECRET_KEYS.has(lower) || lower === 'key') {
+      params.set(name, REDACTED)
+      changed = true
+    }
+  }
+  return changed ? `${url.slice(0, q)}?${params.toString()}` : url
+}
+
 /** A copy of `value` with every secret field replaced, at any depth. */
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 32) return REDACTED

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 
 import { GUID_PATTERN } from '../../schemas/common.ts'
+import { redactUrl } from '../journal/journal.ts'
 import type { RandomSource } from '../random.ts'
 
 /**
@@ -48,7 +49,7 @@ async function requestIds(app: FastifyInstance, options: { random: RandomSource 
         reqId: request.id,
         correlationId: correlationIdOf(request.raw, options.random),
         method: request.method,
-        url: request.url,
+        url: redactUrl(request.url),
         statusCode: reply.statusCode,
         durationMs: Math.round(reply.elapsedTime * 100) / 100,
         tenantId: request.caller?.tenantId,
