@@ -26,9 +26,36 @@ export interface ConnectionUsage {
   lastThrottledAt: number | undefined
 }
 
+/**
+ * Call times, oldest first. Expired times are dropped by moving a read index, not by copying the
+ * rest of the array on every call (which cost O(calls in the window) per request, issue 8); the
+ * array is compacted once most of it is dropped.
+ */
+class TimeQueue {
+  #items: number[] = []
+  #head = 0
+  get length(): number {
+    return this.#items.length - this.#head
+  }
+  at(index: number): number | undefined {
+    return index < 0 ? undefined : this.#items[this.#head + index]
+  }
+  push(time: number): void {
+    this.#items.push(time)
+  }
+  /** Drops the times at or before `cutoff`. */
+  dropUntil(cutoff: number): void {
+    while (this.#head < this.#items.length && this.#items[this.#head]! <= cutoff) this.#head++
+    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head)
+      this.#head = 0
+    }
+  }
+}
+
 interface Window {
   /** Times (ms) of the counted calls, oldest first. */
-  calls: number[]
+  calls: TimeQueue
   lastThrottledAt: number | undefined
 }
 
@@ -40,21 +67,19 @@ export function createSlidingWindowLimiter(initial: ThrottleSettings) {
 
   function prune(window: Window, now: number): void {
     const cutoff = now - windowMs()
-    let expired = 0
-    while (expired < window.calls.length && window.calls[expired]! <= cutoff) expired++
-    if (expired > 0) window.calls.splice(0, expired)
+    window.calls.dropUntil(cutoff)
   }
 
   /** Seconds until the window holds fewer than `limit` calls again, at least 1. */
   function secondsUntilFree(window: Window, now: number): number {
-    const blocking = window.calls[window.calls.length - settings.limit]
+    const blocking = window.calls.at(window.calls.length - settings.limit)
     if (blocking === undefined) return 0
     return Math.max(1, Math.ceil((blocking + windowMs() - now) / 1000))
   }
 
   /** Seconds until the oldest counted call leaves the window (for RateLimit-Reset). */
   function resetSeconds(window: Window, now: number): number {
-    const oldest = window.calls[0]
+    const oldest = window.calls.at(0)
     return oldest === undefined ? 0 : Math.max(1, Math.ceil((oldest + windowMs() - now) / 1000))
   }
 
@@ -65,7 +90,7 @@ export function createSlidingWindowLimiter(initial: ThrottleSettings) {
       if (!settings.enabled) return { allowed: true, limit, remaining: limit, resetSeconds: 0 }
       let window = windows.get(key)
       if (!window) {
-        window = { calls: [], lastThrottledAt: undefined }
+        window = { calls: new TimeQueue(), lastThrottledAt: undefined }
         windows.set(key, window)
       }
       prune(window, now)
