@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, RequestPayload } from 'fastify'
 import fp from 'fastify-plugin'
 
 import { connectionOf, isEmulatorOwnPath, operationIdOf, tenantOf } from './journal.ts'
@@ -12,8 +12,16 @@ import { connectionOf, isEmulatorOwnPath, operationIdOf, tenantOf } from './jour
  */
 async function faults(app: FastifyInstance) {
   const { faults: rules } = app.emulator
-  app.addHook('preParsing', async (request, reply, payload) => {
-    if (rules.isEmpty() || isEmulatorOwnPath(request.url)) return payload
+  app.addHook('preParsing', (request, reply, payload, done) => {
+    // Without rules (nearly always) no promise is made: the hook hands the body straight on.
+    if (rules.isEmpty() || isEmulatorOwnPath(request.url)) return done(null, payload)
+    applyFault(request, reply, payload).then(
+      (body) => done(null, body),
+      (error: Error) => done(error),
+    )
+  })
+
+  async function applyFault(request: FastifyRequest, reply: FastifyReply, payload: RequestPayload) {
     const rule = rules.fire({
       operationId: operationIdOf(request),
       method: request.method,
@@ -40,7 +48,7 @@ async function faults(app: FastifyInstance) {
         .send(Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)))
     }
     return payload
-  })
+  }
 }
 
 export default fp(faults, { name: 'faults', fastify: '5.x', dependencies: ['emulator-context', 'throttle'] })

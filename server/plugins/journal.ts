@@ -42,12 +42,12 @@ export function connectionOf(request: FastifyRequest): string | null {
 async function journal(app: FastifyInstance) {
   const { journal, clock, events } = app.emulator
   app.decorateRequest('journalPayload', undefined)
-  app.addHook('onSend', async (request, _reply, payload) => {
+  app.addHook('onSend', (request, _reply, payload, done) => {
     if (journal.enabled()) request.journalPayload = payload
-    return payload
+    done(null, payload)
   })
-  app.addHook('onResponse', async (request, reply) => {
-    if (!journal.enabled() || isEmulatorOwnPath(request.url)) return
+  app.addHook('onResponse', (request, reply, done) => {
+    if (!journal.enabled() || isEmulatorOwnPath(request.url)) return done()
     const declared = Number(request.headers['content-length'])
     const format = journal.record({
       id: request.id,
@@ -67,6 +67,7 @@ async function journal(app: FastifyInstance) {
       responseBody: request.journalPayload,
     })
     if (events.listenerCount() > 0) events.publish({ type: 'request', data: format() })
+    done()
   })
 }
 

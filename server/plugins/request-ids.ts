@@ -38,12 +38,14 @@ export function setRequestIdHeaders(
 }
 
 async function requestIds(app: FastifyInstance, options: { random: RandomSource }) {
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks here and in the journal: no promise per hook per request (issue 8).
+  app.addHook('onRequest', (request, reply, done) => {
     setRequestIdHeaders(request, reply, options.random)
+    done()
   })
   // One log line per request, with both ids, written with the root logger: the request's own
   // logger is a child made only when used (lazy-logger.ts), and this line would make it every time.
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     app.log.info(
       {
         reqId: request.id,
@@ -58,6 +60,7 @@ async function requestIds(app: FastifyInstance, options: { random: RandomSource 
       },
       'request completed',
     )
+    done()
   })
 }
 
