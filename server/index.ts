@@ -20,6 +20,8 @@ export interface StartEmulatorOptions extends Partial<AppOptions> {
   httpsPort?: number | 'off'
   /** Where the local CA lives (default `./.emulator-data`, as for the command line). */
   dataDir?: string
+  /** Start the HTTPS proxy for tools with hard-coded Microsoft hosts (0: any free port). */
+  proxyPort?: number
 }
 
 export interface EmulatorTenant {
@@ -42,6 +44,8 @@ export interface RunningEmulator {
   httpsUrl: string | undefined
   /** The local CA certificate to trust (NODE_EXTRA_CA_CERTS or a client's `ca` option). */
   caCertPath: string | undefined
+  /** `http://127.0.0.1:<port>` for HTTPS_PROXY, when `proxyPort` was given. */
+  proxyUrl: string | undefined
   tenants: EmulatorTenant[]
   tokens: {
     /** A delegated token for a tenant user, by UPN (the tenant is the UPN's domain). */
@@ -92,10 +96,11 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     port = 0,
     httpsPort = 0,
     dataDir = join(process.cwd(), '.emulator-data'),
+    proxyPort,
     ...appOptions
   } = options
   const app = await buildApp({ db: ':memory:', logLevel: 'silent', ...appOptions })
-  const listening = await listen(app, { host, port, httpsPort, dataDir })
+  const listening = await listen(app, { host, port, httpsPort, dataDir, proxyPort })
   const { repos, issuer } = app.emulator
   const tenants = () =>
     repos.tenants.list().map((t) => ({
@@ -115,6 +120,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     url: listening.httpUrl,
     httpsUrl: listening.httpsUrl,
     caCertPath: listening.caCertificatePath,
+    proxyUrl: listening.proxyUrl,
     get tenants() {
       return tenants()
     },

@@ -4,11 +4,12 @@ import { startEmulator } from '../server/index.ts'
 import { ADMIN, API, CONTOSO } from './helpers/demo.ts'
 
 it('startEmulator: free ports, :memory:, tokens, a tenant per test, reset and close', async () => {
-  const emulator = await startEmulator({ dataDir: process.env['EMULATOR_TEST_DATA_DIR']! })
+  const emulator = await startEmulator({ dataDir: process.env['EMULATOR_TEST_DATA_DIR']!, proxyPort: 0 })
   try {
     expect(emulator.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(emulator.httpsUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/)
     expect(emulator.caCertPath).toMatch(/ca\.pem$/)
+    expect(emulator.proxyUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(emulator.tenants.map((t) => t.name)).toEqual(['contoso', 'fabrikam'])
 
     const token = await emulator.tokens.forUser(CONTOSO.admin.upn)
