@@ -5,7 +5,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import { pino, type DestinationStream } from 'pino'
 
 import { migrate } from '../db/migrate.ts'
-import { openDatabase } from '../db/open.ts'
+import { isReadOnly, openDatabase } from '../db/open.ts'
 import { createRepositories, type Repositories } from '../db/repositories/index.ts'
 import type { FixtureDocument } from '../schemas/fixture.ts'
 import { CONNECTOR_AUDIENCES } from './auth/audiences.ts'
@@ -186,6 +186,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     version,
     lifecycle: { ready: false },
   })
+  if (isReadOnly(db)) {
+    app.log.warn(
+      { db: options.db },
+      'the database is on read-only storage: reads are served, writes answer 503',
+    )
+  }
   await app.register(auth)
   await app.register(requestIds, { random })
   await app.register(errorHandler)
