@@ -54,7 +54,7 @@ export async function startProxy(
     const path = (req.url ?? '/').split('?')[0] ?? '/'
     const target = interceptedHost(host)
     const method = req.method ?? 'GET'
-    const known = target?.serves(path) && app.findRoute({ method, url: path }) !== null
+    const known = target?.serves(path) === true && routeExists(app, method, path)
     if (!known) return refuse(res, `${method} https://${host}${path}`, { host, method, path })
     app.emulator.requestHandler(req, res)
   })
@@ -122,5 +122,14 @@ export async function startProxy(
         proxy.close(() => resolve())
         for (const socket of sockets) socket.destroy()
       }),
+  }
+}
+
+/** Whether the app has a route for this method and path; a path the router cannot read has none. */
+function routeExists(app: FastifyInstance, method: string, path: string): boolean {
+  try {
+    return app.findRoute({ method: method as 'GET', url: path }) !== null
+  } catch {
+    return false
   }
 }

@@ -208,6 +208,25 @@ describe('the HTTPS proxy (--proxy-port)', () => {
     )
   })
 
+  it('odd methods and undecodable paths through a tunnel get an answer, and the proxy goes on', async () => {
+    const token = await mint({ user: CONTOSO.admin.upn })
+    for (const [method, url] of [
+      ['GET', `${FLOW}/providers/Microsoft.ProcessSimple/scopes/admin/environments/%E0%A4%A/flows`],
+      ['PURGE', `${FLOW}${ADMIN}/environments/~default/flows?${API}`],
+      ['GET', `${FLOW}/providers/Microsoft.ProcessSimple/../../_emulator/reset`],
+      ['DELETE', `${GRAPH}/v1.0/users/${CONTOSO.maker.id}`],
+    ] as const) {
+      const res = await viaProxy(url, { method, headers: { authorization: `Bearer ${token}` } })
+      expect(res.status, `${method} ${url}`).toBeGreaterThanOrEqual(400)
+      expect(res.status, `${method} ${url}`).toBeLessThan(600)
+      expect(res.status).not.toBe(500)
+    }
+    const after = await viaProxy(`${FLOW}${ADMIN}/environments/~default/flows?${API}`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
+    expect(after.status).toBe(200)
+  })
+
   it('never lets a proxied request reach /_emulator: a reset through the proxy is refused and changes nothing', async () => {
     const token = await mint({ user: CONTOSO.admin.upn })
     const stop = await fetch(
