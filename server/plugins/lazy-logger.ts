@@ -30,13 +30,26 @@ export class LazyChildLogger {
     this.#real.level = level
   }
 
-  readonly fatal: LogFn = (...args: Parameters<LogFn>) => this.#real.fatal(...args)
-  readonly error: LogFn = (...args: Parameters<LogFn>) => this.#real.error(...args)
-  readonly warn: LogFn = (...args: Parameters<LogFn>) => this.#real.warn(...args)
-  readonly info: LogFn = (...args: Parameters<LogFn>) => this.#real.info(...args)
-  readonly debug: LogFn = (...args: Parameters<LogFn>) => this.#real.debug(...args)
-  readonly trace: LogFn = (...args: Parameters<LogFn>) => this.#real.trace(...args)
-  readonly silent: LogFn = () => undefined
+  // Prototype methods, not per-instance closures: nothing is allocated for a request that never logs.
+  fatal(...args: Parameters<LogFn>): void {
+    this.#real.fatal(...args)
+  }
+  error(...args: Parameters<LogFn>): void {
+    this.#real.error(...args)
+  }
+  warn(...args: Parameters<LogFn>): void {
+    this.#real.warn(...args)
+  }
+  info(...args: Parameters<LogFn>): void {
+    this.#real.info(...args)
+  }
+  debug(...args: Parameters<LogFn>): void {
+    this.#real.debug(...args)
+  }
+  trace(...args: Parameters<LogFn>): void {
+    this.#real.trace(...args)
+  }
+  silent(): void {}
   child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
     return this.#real.child(bindings, options)
   }

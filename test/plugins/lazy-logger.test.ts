@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest'
+
+import { buildTestApp } from '../helpers/build-test-app.ts'
+import { ADMIN, API, CONTOSO } from '../helpers/demo.ts'
+import { captureLogs } from '../helpers/logs.ts'
+
+describe("a request's own logger (made only when something logs through it)", () => {
+  it('carries the request id and the correlation id when a request logs through it', async () => {
+    const { logStream, lines } = captureLogs()
+    const t = await buildTestApp({ logLevel: 'info', logStream })
+    const rule = await t.app.inject({
+      method: 'POST',
+      url: '/_emulator/faults',
+      payload: { operationId: 'Get-AdminFlow', status: 503 },
+    })
+    expect(rule.statusCode).toBe(201)
+    const token = await t.mint({ user: CONTOSO.admin.upn })
+    const correlationId = '0b3c8f5e-2f4c-4e8a-9d3c-1a2b3c4d5e6f'
+    const res = await t.as(token, {
+      method: 'GET',
+      url: `${ADMIN}/environments/~default/flows/${CONTOSO.flows.invoiceApproval}?${API}`,
+      headers: { 'x-ms-correlation-request-id': correlationId },
+    })
+    expect(res.statusCode).toBe(503)
+    const fired = lines.find((l) => l['msg'] === 'fault rule fired')
+    expect(fired).toMatchObject({
+      reqId: res.headers['x-ms-request-id'],
+      correlationId,
+      faultId: rule.json<{ id: string }>().id,
+    })
+    // The one line per request has the same ids, written without a child logger.
+    expect(lines.find((l) => l['msg'] === 'request completed' && l['statusCode'] === 503)).toMatchObject({
+      reqId: res.headers['x-ms-request-id'],
+      correlationId,
+    })
+  })
+})
