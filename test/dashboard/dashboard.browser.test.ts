@@ -35,7 +35,13 @@ describe.runIf(chromiumAvailable())('the dashboard in headless Chromium', () => 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test bodies are checked by the assertions
   const json = async (res: Promise<Response>): Promise<any> => (await res).json()
   const flowRow = (flow: string) => page.locator(`#tenant-view tr[data-flow="${flow}"]`)
-  const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
+  /** The whole page from the top (the sticky header stays where it belongs), or one section. */
+  const shot = async (name: string, section?: string) => {
+    const path = join(SCREENSHOTS, `${name}.png`)
+    if (section) return page.locator(section).screenshot({ path })
+    await page.evaluate('window.scrollTo(0, 0)')
+    return page.screenshot({ path, fullPage: true })
+  }
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true })
@@ -132,6 +138,8 @@ describe.runIf(chromiumAvailable())('the dashboard in headless Chromium', () => 
     await expect.poll(() => text(meter.getByTestId('meter-text'))).toEqual('5 / 5')
     await expect.poll(() => text(meter)).toContain('last 429')
     await expect.poll(() => meter.locator('meter').getAttribute('value')).toBe('5')
+    // Drawn, not squeezed away by the text beside it.
+    expect((await meter.locator('meter').boundingBox())!.width).toBeGreaterThan(80)
 
     await page.locator('#filter-status').selectOption('429')
     const rows = page.locator('#journal-table tbody tr')
@@ -143,8 +151,8 @@ describe.runIf(chromiumAvailable())('the dashboard in headless Chromium', () => 
     await expect.poll(() => rows.count()).toBe(7)
     await page.locator('#filter-connection').selectOption('')
     await expect.poll(() => rows.count()).toBe(9)
-    await page.locator('#throttle').scrollIntoViewIfNeeded()
-    await shot('throttle')
+    await shot('throttle', '#throttle')
+    await shot('journal-429', '#journal')
   })
 
   it('adds and removes a fault rule, and advances the clock', async () => {
@@ -176,8 +184,7 @@ describe.runIf(chromiumAvailable())('the dashboard in headless Chromium', () => 
     await expect.poll(() => panel.getByRole('heading', { name: 'MSAL Node' }).isVisible()).toBe(true)
     await expect.poll(() => panel.getByRole('heading', { name: 'Azure Identity' }).isVisible()).toBe(true)
     await expect.poll(() => text(panel)).toContain(`acquireTokenByClientCredential`)
-    await page.locator('#connect').scrollIntoViewIfNeeded()
-    await shot('connect')
+    await shot('connect', '#connect')
   })
 
   it('resets everything: flows, journal and meters are as at start', async () => {
@@ -199,7 +206,6 @@ describe.runIf(chromiumAvailable())('the dashboard in headless Chromium', () => 
         text(page.locator(`#throttle-meters li[data-connection="${FIRST_PARTY}"]`).getByTestId('meter-text')),
       )
       .toEqual('0 / 100')
-    await page.locator('#flows').scrollIntoViewIfNeeded()
     await shot('after-reset')
   })
 
