@@ -153,6 +153,8 @@ export function createJournal(initial: { size: number; bodyLimit: number }) {
     const response = journalBody(responseBody, bodyLimit)
     slot.formatted = {
       ...rest,
+      // Redacted here, when read, not on the request path.
+      path: redactUrl(rest.path),
       time: new Date(timeMs).toISOString(),
       requestBody: request.text,
       requestBodyTruncated: request.truncated,

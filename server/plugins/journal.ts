@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 
-import { redactUrl, type JournalEntry } from '../journal/journal.ts'
+import type { JournalEntry } from '../journal/journal.ts'
 import { connectionName } from '../throttle/connection-key.ts'
 
 declare module 'fastify' {
@@ -54,7 +54,7 @@ async function journal(app: FastifyInstance) {
       timeMs: clock.now().getTime() - reply.elapsedTime,
       method: request.method,
       host: request.host,
-      path: redactUrl(request.url),
+      path: request.url,
       surface: surfaceOf(request),
       operationId: operationIdOf(request),
       connection: connectionOf(request),

@@ -5,6 +5,7 @@ import { TLSSocket } from 'node:tls'
 import type { FastifyInstance } from 'fastify'
 
 import { errors, type ServiceError } from '../errors.ts'
+import { endWithServiceError } from '../plugins/client-errors.ts'
 import type { LocalCa } from '../tls/local-ca.ts'
 import { interceptedHost } from './intercepted-hosts.ts'
 import { createLeafCertificates } from './leaf-certificates.ts'
@@ -86,10 +87,7 @@ export async function startProxy(
     if (!target || port !== '443') {
       const what = `CONNECT ${req.url ?? ''}`
       log.warn({ host: hostname, port }, `proxy refused ${what}`)
-      const body = errorBody(errors.proxyRefused(`the host '${req.url ?? ''}'`))
-      socket.end(
-        `HTTP/1.1 502 Bad Gateway\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-      )
+      endWithServiceError(socket, errors.proxyRefused(`the host '${req.url ?? ''}'`))
       return
     }
     socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
