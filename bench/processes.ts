@@ -53,3 +53,29 @@ export async function startProcess(args: string[], readyPath: string, logFile: s
       }),
   }
 }
+
+/** The emulator as the bench starts it: its own process, in-memory, demo tenant, log level info, no throttling in the way. */
+export const emulatorArgs = (extra: string[] = []) => [
+  'bin/power-automate-admin-emulator.js',
+  '--port',
+  '0',
+  '--https-port',
+  'off',
+  '--db',
+  ':memory:',
+  '--log-level',
+  'info',
+  '--throttle-limit',
+  '1000000',
+  ...extra,
+]
+
+/** A token from the running emulator's control plane. */
+export async function mint(emulator: Started, body: object): Promise<string> {
+  const res = await fetch(`${emulator.base}/_emulator/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  return ((await res.json()) as { access_token: string }).access_token
+}

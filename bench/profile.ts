@@ -4,7 +4,7 @@ import { join } from 'node:path'
 
 import autocannon from 'autocannon'
 
-import { startProcess } from './processes.ts'
+import { emulatorArgs, mint, startProcess } from './processes.ts'
 
 /**
  * `npm run bench:profile [scenario]`: the emulator under load with V8's CPU profiler on, then the
@@ -17,28 +17,11 @@ const scenario = process.argv[2] ?? 'permissions'
 const dir = mkdtempSync(join(tmpdir(), 'paae-profile-'))
 
 const emulator = await startProcess(
-  [
-    '--cpu-prof',
-    `--cpu-prof-dir=${dir}`,
-    'bin/power-automate-admin-emulator.js',
-    '--port',
-    '0',
-    '--https-port',
-    'off',
-    '--db',
-    ':memory:',
-    '--throttle-limit',
-    '1000000',
-  ],
+  ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...emulatorArgs()],
   '/_emulator/ready',
   join(dir, 'emulator.log'),
 )
-const res = await fetch(`${emulator.base}/_emulator/tokens`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ user: 'admin@contoso.onmicrosoft.com' }),
-})
-const auth = { authorization: `Bearer ${((await res.json()) as { access_token: string }).access_token}` }
+const auth = { authorization: `Bearer ${await mint(emulator, { user: 'admin@contoso.onmicrosoft.com' })}` }
 const flowUrl = `${emulator.base}${ADMIN}/environments/~default/flows/${INVOICE}`
 const options: Record<string, Partial<autocannon.Options> & { url: string }> = {
   permissions: { url: `${flowUrl}/permissions?api-version=2016-11-01`, headers: auth },

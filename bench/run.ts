@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import autocannon from 'autocannon'
 
 import { makeFixture } from './fixture.ts'
-import { startProcess, type Started } from './processes.ts'
+import { emulatorArgs, mint, startProcess } from './processes.ts'
 
 /**
  * `npm run bench`: the emulator against a bare Fastify baseline in the same run, under the same
@@ -50,30 +50,6 @@ async function load(
     p99: result.latency.p99,
     non2xx: result.non2xx,
   }
-}
-
-const emulatorArgs = (extra: string[] = []) => [
-  'bin/power-automate-admin-emulator.js',
-  '--port',
-  '0',
-  '--https-port',
-  'off',
-  '--db',
-  ':memory:',
-  '--log-level',
-  'info',
-  '--throttle-limit',
-  '1000000',
-  ...extra,
-]
-
-async function mint(emulator: Started, body: object): Promise<string> {
-  const res = await fetch(`${emulator.base}/_emulator/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  })
-  return ((await res.json()) as { access_token: string }).access_token
 }
 
 async function main() {

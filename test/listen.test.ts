@@ -9,6 +9,7 @@ import { listen, type ListenOptions } from '../server/listen.ts'
 import { createCertificate } from '../server/tls/certificates.ts'
 import { loadOrCreateCa } from '../server/tls/local-ca.ts'
 import { ADMIN, API, CONTOSO } from './helpers/demo.ts'
+import { mintOverHttp } from './helpers/tokens.ts'
 
 const runDataDir = () => process.env['EMULATOR_TEST_DATA_DIR']!
 
@@ -29,12 +30,7 @@ describe('listen', () => {
   it('serves one app on HTTP and HTTPS: a change over HTTPS shows over HTTP', async () => {
     const { listening } = await start({})
     expect(listening.caCertificatePath).toBe(join(runDataDir(), 'ca', 'ca.pem'))
-    const minted = await fetch(`${listening.httpUrl}/_emulator/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ user: CONTOSO.admin.upn }),
-    })
-    const { access_token: token } = (await minted.json()) as { access_token: string }
+    const token = await mintOverHttp(listening.httpUrl, { user: CONTOSO.admin.upn })
     const headers = { authorization: `Bearer ${token}` }
     const flow = `${ADMIN}/environments/~default/flows/${CONTOSO.flows.invoiceApproval}`
     expect(

@@ -9,6 +9,7 @@ import { listen, type Listening } from '../../server/listen.ts'
 import { chromiumAvailable, launchChromium } from '../helpers/chromium.ts'
 import { FIRST_PARTY, viaConnector } from '../helpers/connector.ts'
 import { API, CONTOSO } from '../helpers/demo.ts'
+import { mintOverHttp } from '../helpers/tokens.ts'
 
 /** Screenshots for a reviewer to look at; the folder is git-ignored. */
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-output', 'screenshots')
@@ -225,11 +226,7 @@ describe.runIf(chromiumAvailable())('the dashboard in headless Chromium', () => 
     expect(await size()).toBe(normal)
   })
 
-  async function mintFor(user: string): Promise<string> {
-    const res = await control('POST', '/_emulator/tokens', { tenant: CONTOSO.tenantId, user })
-    expect(res.status).toBe(200)
-    return ((await res.json()) as { access_token: string }).access_token
-  }
+  const mintFor = (user: string) => mintOverHttp(base, { tenant: CONTOSO.tenantId, user })
   function flowPath(flow: string) {
     return `/providers/Microsoft.ProcessSimple/scopes/admin/environments/${CONTOSO.defaultEnv}/flows/${flow}`
   }

@@ -35,3 +35,11 @@ export const FABRIKAM = {
 
 export const ADMIN = '/providers/Microsoft.ProcessSimple/scopes/admin'
 export const API = 'api-version=2016-11-01'
+
+/** The i-th made-up user id of a test, outside the demo directory. */
+export const generatedPrincipal = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`
+
+/** A modifyPermissions `put` entry for a user. */
+export const putUser = (id: string, roleName = 'CanView') => ({
+  properties: { principal: { id, type: 'User' }, roleName },
+})

@@ -44,3 +44,15 @@ export function unsignedToken(payload: JWTPayload): string {
 export function strangerKey(): KeyObject {
   return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
 }
+
+/** A token from a listening emulator's control plane (`POST /_emulator/tokens`), as a client over HTTP gets one. */
+export async function mintOverHttp(base: string, body: Record<string, unknown>): Promise<string> {
+  const res = await fetch(`${base}/_emulator/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  if (res.status !== 200)
+    throw new Error(`POST /_emulator/tokens answered ${res.status}: ${await res.text()}`)
+  return ((await res.json()) as { access_token: string }).access_token
+}

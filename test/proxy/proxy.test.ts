@@ -16,6 +16,7 @@ import { listen, type Listening } from '../../server/listen.ts'
 import { createCertificate } from '../../server/tls/certificates.ts'
 import { captureLogs } from '../helpers/logs.ts'
 import { ADMIN, API, CONTOSO } from '../helpers/demo.ts'
+import { mintOverHttp } from '../helpers/tokens.ts'
 
 const dataDir = process.env['EMULATOR_TEST_DATA_DIR']!
 const caPem = readFileSync(join(dataDir, 'ca', 'ca.pem'), 'utf8')
@@ -56,15 +57,7 @@ async function viaProxy(
   return { status: res.statusCode, headers: res.headers, text, json: () => JSON.parse(text) }
 }
 
-async function mint(body: Record<string, unknown>): Promise<string> {
-  const res = await fetch(`${base}/_emulator/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  })
-  expect(res.status).toBe(200)
-  return ((await res.json()) as { access_token: string }).access_token
-}
+const mint = (body: Record<string, unknown>) => mintOverHttp(base, body)
 
 describe('the HTTPS proxy (--proxy-port)', () => {
   it('is printed as a URL and serves the emulated hosts with certificates from the local CA', async () => {

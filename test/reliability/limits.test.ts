@@ -8,15 +8,10 @@ import { listen } from '../../server/listen.ts'
 import { MAX_PERMISSION_CHANGES } from '../../schemas/permission.ts'
 import { expectServiceError } from '../helpers/assertions.ts'
 import { buildTestApp } from '../helpers/build-test-app.ts'
-import { ADMIN, API, CONTOSO } from '../helpers/demo.ts'
+import { ADMIN, API, CONTOSO, generatedPrincipal, putUser } from '../helpers/demo.ts'
 
 const modifyUrl = `${ADMIN}/environments/~default/flows/${CONTOSO.flows.invoiceApproval}/modifyPermissions?${API}`
-const put = (i: number) => ({
-  properties: {
-    principal: { id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, type: 'User' },
-    roleName: 'CanView',
-  },
-})
+const put = (i: number) => putUser(generatedPrincipal(i))
 
 describe('limits, each enforced with a clear error (issue 9)', () => {
   it(`a body over ${BODY_LIMIT_BYTES} bytes: 413`, async () => {

@@ -6,21 +6,14 @@ import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 
 import { killEmulators, startEmulator, type ChildEmulator } from '../helpers/child-emulator.ts'
-import { ADMIN, API, CONTOSO } from '../helpers/demo.ts'
+import { ADMIN, API, CONTOSO, generatedPrincipal } from '../helpers/demo.ts'
+import { mintOverHttp } from '../helpers/tokens.ts'
 
 afterEach(killEmulators)
 
 const FLOW_URL = `${ADMIN}/environments/~default/flows/${CONTOSO.flows.invoiceApproval}`
-const principal = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`
-
-async function mint(e: ChildEmulator): Promise<string> {
-  const res = await fetch(`${e.base}/_emulator/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user: CONTOSO.admin.upn }),
-  })
-  return ((await res.json()) as { access_token: string }).access_token
-}
+const principal = generatedPrincipal
+const mint = (e: ChildEmulator) => mintOverHttp(e.base, { user: CONTOSO.admin.upn })
 
 const fileArgs = (db: string, extra: string[] = []) => [
   '--port',

@@ -12,16 +12,15 @@ import { expectServiceError } from '../helpers/assertions.ts'
 import { buildTestApp } from '../helpers/build-test-app.ts'
 import { killEmulators, startEmulator } from '../helpers/child-emulator.ts'
 import { assertion, withAssertion } from '../helpers/client-assertion.ts'
-import { ADMIN, API, CONTOSO } from '../helpers/demo.ts'
+import { ADMIN, API, CONTOSO, generatedPrincipal, putUser } from '../helpers/demo.ts'
 import { postForm, tokenUrl } from '../helpers/entra.ts'
+import { mintOverHttp } from '../helpers/tokens.ts'
 
 afterEach(killEmulators)
 
 const FLOW = `${ADMIN}/environments/~default/flows/${CONTOSO.flows.invoiceApproval}`
-const principal = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`
-const put = (id: string, roleName = 'CanView') => ({
-  properties: { principal: { id, type: 'User' }, roleName },
-})
+const principal = generatedPrincipal
+const put = putUser
 
 describe('storage failures (issue 9): clear 5xx for writes, reads keep working, nothing half-written', () => {
   // Simulated with SQLite's own limits: a page budget the database has already spent (a full disk)
@@ -73,13 +72,9 @@ describe('concurrency (issue 9): the final state is that of some serial order', 
     const listening = await listen(app, { host: '127.0.0.1', port: 0, httpsPort: 'off', dataDir: '' })
     try {
       const base = listening.httpUrl
-      const minted = await fetch(`${base}/_emulator/tokens`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ user: CONTOSO.admin.upn }),
-      })
+      const token = await mintOverHttp(base, { user: CONTOSO.admin.upn })
       const headers = {
-        authorization: `Bearer ${((await minted.json()) as { access_token: string }).access_token}`,
+        authorization: `Bearer ${token}`,
         'content-type': 'application/json',
       }
       const call = (path: string, body?: unknown) =>
@@ -151,13 +146,9 @@ describe('a real full disk (issue 9)', () => {
         '--throttle',
         'off',
       ])
-      const minted = await fetch(`${e.base}/_emulator/tokens`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ user: CONTOSO.admin.upn }),
-      })
+      const token = await mintOverHttp(e.base, { user: CONTOSO.admin.upn })
       const headers = {
-        authorization: `Bearer ${((await minted.json()) as { access_token: string }).access_token}`,
+        authorization: `Bearer ${token}`,
         'content-type': 'application/json',
       }
       let status = 200
@@ -212,13 +203,9 @@ describe('a real read-only file system (issue 9)', () => {
       for (let i = 0; i < 100 && !e.output().includes('read-only storage'); i++)
         await new Promise((r) => setTimeout(r, 20))
       expect(e.output()).toContain('the database is on read-only storage')
-      const minted = await fetch(`${e.base}/_emulator/tokens`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ user: CONTOSO.admin.upn }),
-      })
+      const token = await mintOverHttp(e.base, { user: CONTOSO.admin.upn })
       const auth = {
-        authorization: `Bearer ${((await minted.json()) as { access_token: string }).access_token}`,
+        authorization: `Bearer ${token}`,
       }
       const read = await fetch(`${e.base}${FLOW}?${API}`, { headers: auth })
       expect(read.status).toBe(200)

@@ -4,6 +4,7 @@ import { afterEach, expect, it } from 'vitest'
 
 import { killEmulators, startEmulator } from '../helpers/child-emulator.ts'
 import { ADMIN, API, CONTOSO } from '../helpers/demo.ts'
+import { mintOverHttp } from '../helpers/tokens.ts'
 
 afterEach(killEmulators)
 
@@ -35,9 +36,7 @@ it(`soak: ${SECONDS} s at ${RATE} requests per second`, async () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     })
-  const token = (
-    (await (await post('/_emulator/tokens', { user: CONTOSO.admin.upn })).json()) as { access_token: string }
-  ).access_token
+  const token = await mintOverHttp(e.base, { user: CONTOSO.admin.upn })
   // The intended 429s: one operation answers the gateway's throttle one time in ten.
   expect(
     (await post('/_emulator/faults', { operationId: 'Get-AdminFlow', preset: 'throttle', probability: 0.1 }))
