@@ -1,4 +1,4 @@
-import type { Db } from '../open.ts'
+import type { Sql } from './read-cache.ts'
 
 export interface ConnectionRow {
   id: string
@@ -11,17 +11,17 @@ export interface ConnectionRow {
   created_time: string
 }
 
-export function createConnectionsRepository(db: Db) {
-  const one = db.prepare<[string], ConnectionRow>('SELECT * FROM connections WHERE id = ?')
-  const all = db.prepare<[], ConnectionRow>('SELECT * FROM connections ORDER BY tenant_id, id')
-  const ofTenant = db.prepare<[string], ConnectionRow>(
+export function createConnectionsRepository(sql: Sql) {
+  const one = sql.prepare<[string], ConnectionRow>('SELECT * FROM connections WHERE id = ?')
+  const all = sql.prepare<[], ConnectionRow>('SELECT * FROM connections ORDER BY tenant_id, id')
+  const ofTenant = sql.prepare<[string], ConnectionRow>(
     'SELECT * FROM connections WHERE tenant_id = ? ORDER BY id',
   )
-  const insert = db.prepare<ConnectionRow>(
+  const insert = sql.prepare<ConnectionRow>(
     `INSERT OR IGNORE INTO connections (id, tenant_id, owner_id, auth_type, client_id, pfx_base64, pfx_password, created_time)
      VALUES (@id, @tenant_id, @owner_id, @auth_type, @client_id, @pfx_base64, @pfx_password, @created_time)`,
   )
-  const remove = db.prepare<[string]>('DELETE FROM connections WHERE id = ?')
+  const remove = sql.prepare<[string]>('DELETE FROM connections WHERE id = ?')
   return {
     find: (id: string) => one.get(id),
     list: (tenantId?: string) => (tenantId === undefined ? all.all() : ofTenant.all(tenantId)),

@@ -1,6 +1,5 @@
 import type { DirectoryRole } from '../../schemas/fixture.ts'
-import type { Db } from '../open.ts'
-import type { ReadCache } from './read-cache.ts'
+import { keyOf, type Sql } from './read-cache.ts'
 
 /** Users, groups and applications of a tenant: the directory Entra would hold. */
 
@@ -52,34 +51,34 @@ const toApp = (raw: AppRowRaw | undefined): AppRow | undefined =>
     management_application: raw.management_application === 1,
   }
 
-export function createDirectoryRepository(db: Db, cache: ReadCache) {
-  const userById = db.prepare<[string, string], UserRowRaw>(
+export function createDirectoryRepository(sql: Sql) {
+  const userById = sql.prepare<[string, string], UserRowRaw>(
     'SELECT * FROM users WHERE tenant_id = ? AND object_id = ?',
   )
-  const userByUpn = db.prepare<[string, string], UserRowRaw>(
+  const userByUpn = sql.prepare<[string, string], UserRowRaw>(
     'SELECT * FROM users WHERE tenant_id = ? AND upn = ?',
   )
-  const usersOf = db.prepare<[string], UserRowRaw>('SELECT * FROM users WHERE tenant_id = ? ORDER BY upn')
-  const insertUser = db.prepare<UserRowRaw>(
+  const usersOf = sql.prepare<[string], UserRowRaw>('SELECT * FROM users WHERE tenant_id = ? ORDER BY upn')
+  const insertUser = sql.prepare<UserRowRaw>(
     `INSERT INTO users (object_id, tenant_id, upn, display_name, given_name, surname, mail, password, roles)
      VALUES (@object_id, @tenant_id, @upn, @display_name, @given_name, @surname, @mail, @password, @roles)`,
   )
-  const groupsOf = db.prepare<[string], GroupRow>(
+  const groupsOf = sql.prepare<[string], GroupRow>(
     'SELECT * FROM groups WHERE tenant_id = ? ORDER BY display_name',
   )
-  const groupById = db.prepare<[string, string], GroupRow>(
+  const groupById = sql.prepare<[string, string], GroupRow>(
     'SELECT * FROM groups WHERE tenant_id = ? AND object_id = ?',
   )
-  const insertGroup = db.prepare<GroupRow>(
+  const insertGroup = sql.prepare<GroupRow>(
     'INSERT INTO groups (object_id, tenant_id, display_name) VALUES (@object_id, @tenant_id, @display_name)',
   )
-  const appById = db.prepare<[string, string], AppRowRaw>(
+  const appById = sql.prepare<[string, string], AppRowRaw>(
     'SELECT * FROM apps WHERE tenant_id = ? AND client_id = ?',
   )
-  const appsOf = db.prepare<[string], AppRowRaw>(
+  const appsOf = sql.prepare<[string], AppRowRaw>(
     'SELECT * FROM apps WHERE tenant_id = ? ORDER BY display_name',
   )
-  const insertApp = db.prepare<AppRowRaw>(
+  const insertApp = sql.prepare<AppRowRaw>(
     `INSERT INTO apps (tenant_id, client_id, display_name, service_principal_id, secrets, certificates, management_application)
      VALUES (@tenant_id, @client_id, @display_name, @service_principal_id, @secrets, @certificates, @management_application)`,
   )
@@ -87,25 +86,22 @@ export function createDirectoryRepository(db: Db, cache: ReadCache) {
   return {
     /** Cached: the admin check reads it on every API call. */
     findUser: (tenantId: string, objectId: string) =>
-      cache.get(`user:${tenantId}:${objectId}`.toLowerCase(), () => toUser(userById.get(tenantId, objectId))),
+      sql.remember('users', keyOf(tenantId, objectId), () => toUser(userById.get(tenantId, objectId))),
     findUserByUpn: (tenantId: string, upn: string) => toUser(userByUpn.get(tenantId, upn)),
     listUsers: (tenantId: string) => usersOf.all(tenantId).map((u) => toUser(u)!),
     insertUser: (row: UserRow) => {
-      cache.invalidate()
       insertUser.run({ ...row, roles: JSON.stringify(row.roles) })
     },
     listGroups: (tenantId: string) => groupsOf.all(tenantId),
     findGroup: (tenantId: string, objectId: string) => groupById.get(tenantId, objectId),
     insertGroup: (row: GroupRow) => {
-      cache.invalidate()
       insertGroup.run(row)
     },
     /** Cached: the admin check of an app-only caller reads it on every API call. */
     findApp: (tenantId: string, clientId: string) =>
-      cache.get(`app:${tenantId}:${clientId}`.toLowerCase(), () => toApp(appById.get(tenantId, clientId))),
+      sql.remember('apps', keyOf(tenantId, clientId), () => toApp(appById.get(tenantId, clientId))),
     listApps: (tenantId: string) => appsOf.all(tenantId).map((a) => toApp(a)!),
     insertApp: (row: AppRow) => {
-      cache.invalidate()
       insertApp.run({
         ...row,
         secrets: JSON.stringify(row.secrets),

@@ -1,5 +1,4 @@
-import type { Db } from '../open.ts'
-import type { ReadCache } from './read-cache.ts'
+import type { Sql } from './read-cache.ts'
 
 export interface EnvironmentRow {
   name: string
@@ -10,21 +9,20 @@ export interface EnvironmentRow {
   created_time: string
 }
 
-export function createEnvironmentsRepository(db: Db, cache: ReadCache) {
-  const byName = db.prepare<[string], EnvironmentRow>('SELECT * FROM environments WHERE name = ?')
-  const ofTenant = db.prepare<[string], EnvironmentRow>(
+export function createEnvironmentsRepository(sql: Sql) {
+  const byName = sql.prepare<[string], EnvironmentRow>('SELECT * FROM environments WHERE name = ?')
+  const ofTenant = sql.prepare<[string], EnvironmentRow>(
     'SELECT * FROM environments WHERE tenant_id = ? ORDER BY is_default DESC, name',
   )
-  const insert = db.prepare<EnvironmentRow>(
+  const insert = sql.prepare<EnvironmentRow>(
     `INSERT INTO environments (name, tenant_id, display_name, is_default, location, created_time)
      VALUES (@name, @tenant_id, @display_name, @is_default, @location, @created_time)`,
   )
   return {
     /** Cached: every API call resolves its environment. */
-    findByName: (name: string) => cache.get(`env:${name}`.toLowerCase(), () => byName.get(name)),
+    findByName: (name: string) => sql.remember('environments', name, () => byName.get(name)),
     listForTenant: (tenantId: string) => ofTenant.all(tenantId),
     insert: (row: EnvironmentRow) => {
-      cache.invalidate()
       insert.run(row)
     },
   }

@@ -13,23 +13,23 @@ import { createUserDetailsRepository } from './user-details.ts'
 
 /** Every repository over one database; statements are prepared once, here. */
 export function createRepositories(db: Db) {
-  const cache = createReadCache(db)
+  const sql = createReadCache(db)
   return {
     // The declaration build cannot name better-sqlite3's class through the alias without this.
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     db: db as Db,
     /** For code that writes users, apps or environments with raw SQL (tests): forget cached rows. */
-    invalidateCache: () => cache.invalidate(),
-    meta: createMetaRepository(db),
-    tenants: createTenantsRepository(db, cache),
-    directory: createDirectoryRepository(db, cache),
-    environments: createEnvironmentsRepository(db, cache),
-    flows: createFlowsRepository(db),
-    permissions: createPermissionsRepository(db),
-    userDetails: createUserDetailsRepository(db),
-    approvals: createApprovalsRepository(db),
-    grants: createOAuthGrantsRepository(db),
-    connections: createConnectionsRepository(db),
+    invalidateCache: () => sql.invalidate(),
+    meta: createMetaRepository(sql),
+    tenants: createTenantsRepository(sql),
+    directory: createDirectoryRepository(sql),
+    environments: createEnvironmentsRepository(sql),
+    flows: createFlowsRepository(sql),
+    permissions: createPermissionsRepository(sql),
+    userDetails: createUserDetailsRepository(sql),
+    approvals: createApprovalsRepository(sql),
+    grants: createOAuthGrantsRepository(sql),
+    connections: createConnectionsRepository(sql),
   }
 }
 export type Repositories = ReturnType<typeof createRepositories>

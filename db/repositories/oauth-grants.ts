@@ -1,4 +1,4 @@
-import type { Db } from '../open.ts'
+import type { Sql } from './read-cache.ts'
 
 export type GrantKind = 'code' | 'device' | 'user_code' | 'refresh' | 'jti'
 
@@ -18,20 +18,20 @@ export interface Grant<T> {
 }
 
 /** Entra's short-lived state (codes, refresh tokens, used assertion ids), each with an expiry. */
-export function createOAuthGrantsRepository(db: Db) {
-  const insert = db.prepare<GrantRow>(
+export function createOAuthGrantsRepository(sql: Sql) {
+  const insert = sql.prepare<GrantRow>(
     'INSERT OR IGNORE INTO oauth_grants (kind, id, tenant_id, data, expires_at) VALUES (@kind, @id, @tenant_id, @data, @expires_at)',
   )
-  const update = db.prepare<{ kind: GrantKind; id: string; data: string; tenant_id: string | null }>(
+  const update = sql.prepare<{ kind: GrantKind; id: string; data: string; tenant_id: string | null }>(
     'UPDATE oauth_grants SET data = @data, tenant_id = coalesce(@tenant_id, tenant_id) WHERE kind = @kind AND id = @id',
   )
-  const one = db.prepare<{ kind: GrantKind; id: string }, GrantRow>(
+  const one = sql.prepare<{ kind: GrantKind; id: string }, GrantRow>(
     'SELECT * FROM oauth_grants WHERE kind = @kind AND id = @id',
   )
-  const remove = db.prepare<{ kind: GrantKind; id: string }>(
+  const remove = sql.prepare<{ kind: GrantKind; id: string }>(
     'DELETE FROM oauth_grants WHERE kind = @kind AND id = @id',
   )
-  const purge = db.prepare<[number]>('DELETE FROM oauth_grants WHERE expires_at < ?')
+  const purge = sql.prepare<[number]>('DELETE FROM oauth_grants WHERE expires_at < ?')
   return {
     /** Stores a grant; false when one with that id exists already (a replayed `jti`). */
     add<T>(kind: GrantKind, id: string, grant: Grant<T>): boolean {

@@ -1,5 +1,5 @@
 import type { PrincipalType, RoleName } from '../../schemas/permission.ts'
-import type { Db } from '../open.ts'
+import { keyOf, type Sql } from './read-cache.ts'
 
 export interface PermissionRow {
   environment: string
@@ -13,31 +13,31 @@ export interface PermissionRow {
 
 type FlowKey = { environment: string; flow: string }
 
-export function createPermissionsRepository(db: Db) {
+export function createPermissionsRepository(sql: Sql) {
   // Owner first, then by decreasing rights, then by principal: a stable order clients can snapshot.
-  const visible = db.prepare<FlowKey, PermissionRow>(
+  const visible = sql.prepare<FlowKey, PermissionRow>(
     `SELECT * FROM flow_permissions
      WHERE environment = @environment AND flow = @flow AND principal_type <> 'ServicePrincipal'
      ORDER BY CASE role_name WHEN 'Owner' THEN 0 WHEN 'CanEdit' THEN 1 WHEN 'CanViewWithShare' THEN 2 ELSE 3 END,
               principal_id`,
   )
-  const all = db.prepare<FlowKey, PermissionRow>(
+  const all = sql.prepare<FlowKey, PermissionRow>(
     'SELECT * FROM flow_permissions WHERE environment = @environment AND flow = @flow ORDER BY principal_id',
   )
-  const one = db.prepare<FlowKey & { principal: string }, PermissionRow>(
+  const one = sql.prepare<FlowKey & { principal: string }, PermissionRow>(
     'SELECT * FROM flow_permissions WHERE environment = @environment AND flow = @flow AND principal_id = @principal',
   )
-  const upsert = db.prepare<PermissionRow>(
+  const upsert = sql.prepare<PermissionRow>(
     `INSERT INTO flow_permissions (environment, flow, principal_id, principal_type, role_name, email, display_name)
      VALUES (@environment, @flow, @principal_id, @principal_type, @role_name, @email, @display_name)
      ON CONFLICT (environment, flow, principal_id) DO UPDATE SET
        principal_type = excluded.principal_type, role_name = excluded.role_name,
        email = excluded.email, display_name = excluded.display_name`,
   )
-  const remove = db.prepare<FlowKey & { principal: string }>(
+  const remove = sql.prepare<FlowKey & { principal: string }>(
     'DELETE FROM flow_permissions WHERE environment = @environment AND flow = @flow AND principal_id = @principal',
   )
-  const ownedInTenant = db.prepare<{ principal: string; tenant: string }, { count: number }>(
+  const ownedInTenant = sql.prepare<{ principal: string; tenant: string }, { count: number }>(
     `SELECT count(*) AS count FROM flow_permissions p JOIN environments e ON e.name = p.environment
        JOIN flows f ON f.environment = p.environment AND f.name = p.flow
      WHERE p.principal_id = @principal AND p.role_name = 'Owner' AND e.tenant_id = @tenant
@@ -46,7 +46,8 @@ export function createPermissionsRepository(db: Db) {
 
   return {
     /** What GET .../permissions shows: service principals are never listed (flow-admin-api.md §2.1). */
-    listVisible: (environment: string, flow: string) => visible.all({ environment, flow }),
+    listVisible: (environment: string, flow: string) =>
+      sql.remember('flow_permissions', keyOf(environment, flow), () => visible.all({ environment, flow })),
     listAll: (environment: string, flow: string) => all.all({ environment, flow }),
     find: (environment: string, flow: string, principal: string) => one.get({ environment, flow, principal }),
     upsert: (row: PermissionRow) => void upsert.run(row),

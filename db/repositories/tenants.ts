@@ -1,5 +1,4 @@
-import type { Db } from '../open.ts'
-import type { ReadCache } from './read-cache.ts'
+import type { Sql } from './read-cache.ts'
 
 export interface TenantRow {
   id: string
@@ -15,18 +14,18 @@ export interface SigningKeyRow {
   certificate_pem: string
 }
 
-export function createTenantsRepository(db: Db, cache: ReadCache) {
-  const byId = db.prepare<[string], TenantRow>('SELECT * FROM tenants WHERE id = ?')
-  const byDomain = db.prepare<[string], TenantRow>('SELECT * FROM tenants WHERE domain = ?')
-  const byName = db.prepare<[string], TenantRow>('SELECT * FROM tenants WHERE name = ?')
-  const all = db.prepare<[], TenantRow>('SELECT * FROM tenants ORDER BY name')
-  const insert = db.prepare<TenantRow>(
+export function createTenantsRepository(sql: Sql) {
+  const byId = sql.prepare<[string], TenantRow>('SELECT * FROM tenants WHERE id = ?')
+  const byDomain = sql.prepare<[string], TenantRow>('SELECT * FROM tenants WHERE domain = ?')
+  const byName = sql.prepare<[string], TenantRow>('SELECT * FROM tenants WHERE name = ?')
+  const all = sql.prepare<[], TenantRow>('SELECT * FROM tenants ORDER BY name')
+  const insert = sql.prepare<TenantRow>(
     'INSERT INTO tenants (id, name, domain, display_name) VALUES (@id, @name, @domain, @display_name)',
   )
-  const remove = db.prepare<[string]>('DELETE FROM tenants WHERE id = ?')
-  const keyOf = db.prepare<[string], SigningKeyRow>('SELECT * FROM signing_keys WHERE tenant_id = ?')
-  const allKeys = db.prepare<[], SigningKeyRow>('SELECT * FROM signing_keys')
-  const insertKey = db.prepare<SigningKeyRow>(
+  const remove = sql.prepare<[string]>('DELETE FROM tenants WHERE id = ?')
+  const keyOf = sql.prepare<[string], SigningKeyRow>('SELECT * FROM signing_keys WHERE tenant_id = ?')
+  const allKeys = sql.prepare<[], SigningKeyRow>('SELECT * FROM signing_keys')
+  const insertKey = sql.prepare<SigningKeyRow>(
     'INSERT INTO signing_keys (tenant_id, kid, private_key_pem, certificate_pem) VALUES (@tenant_id, @kid, @private_key_pem, @certificate_pem)',
   )
 
@@ -37,12 +36,10 @@ export function createTenantsRepository(db: Db, cache: ReadCache) {
       byId.get(idOrDomainOrName) ?? byDomain.get(idOrDomainOrName) ?? byName.get(idOrDomainOrName),
     list: () => all.all(),
     insert: (row: TenantRow) => {
-      cache.invalidate()
       insert.run(row)
     },
     /** Removes the tenant and, by ON DELETE CASCADE, everything of it. False when there was none. */
     remove: (id: string) => {
-      cache.invalidate()
       return remove.run(id).changes > 0
     },
     signingKey: (tenantId: string) => keyOf.get(tenantId),
