@@ -92,6 +92,14 @@ export const BODY_LIMIT_BYTES = 1024 * 1024
  * Builds the whole emulator without listening: `main` listens, tests inject. Every Fastify option
  * lives here so tests and production run the same app.
  */
+/**
+ * Lines are buffered up to 4 KB and written in the background: a line per request written on its
+ * own costs a system call and a thread-pool round trip, about a fifth of a request's time under
+ * load (issue 8: 110 -> 90 µs of CPU per GET permissions). A quiet emulator's lines still appear
+ * within 100 ms, and pino writes what is left synchronously when the process exits.
+ */
+const LOG_DESTINATION = { dest: 1, sync: false, minLength: 4096, periodicFlush: 100 }
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const clock = createControllableClock(options.clock ?? systemClock)
   const random =
@@ -122,9 +130,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: options.logLevel ?? 'info',
-      // Asynchronous: lines written while a write is in flight go out together in the next one, so a
-      // burst costs few system calls and a quiet emulator still logs at once; flushed on exit.
-      stream: options.logStream ?? pino.destination({ dest: 1, sync: false }),
+      stream: options.logStream ?? pino.destination(LOG_DESTINATION),
       // No `redact`: it costs on every line, and no line carries a request's headers or body. What
       // is logged is chosen field by field (request-ids.ts); a test scans a full run's logs for secrets.
     },

@@ -151,3 +151,28 @@ describe('crash safety and shutdown (issue 9)', () => {
     expect((await fetch(`http://127.0.0.1:${port}/_emulator/health`)).status).toBe(200)
   })
 })
+
+describe('the log (issue 8: buffered lines)', () => {
+  const infoArgs = ['--port', '0', '--https-port', 'off', '--db', ':memory:', '--log-level', 'info']
+  const completed = (e: ChildEmulator) =>
+    e
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('"request completed"'))
+
+  it('shows a quiet emulator a line within a moment, without waiting for the buffer to fill', async () => {
+    const e = await startEmulator(infoArgs)
+    expect((await fetch(`${e.base}/_emulator/health`)).status).toBe(200)
+    for (let i = 0; i < 50 && completed(e).length === 0; i++) await new Promise((r) => setTimeout(r, 20))
+    expect(completed(e)).toHaveLength(1)
+  })
+
+  it('writes every buffered line before it exits on SIGTERM', async () => {
+    const e = await startEmulator(infoArgs)
+    for (let i = 0; i < 300; i++) expect((await fetch(`${e.base}/_emulator/health`)).status).toBe(200)
+    e.child.kill('SIGTERM')
+    expect(await e.exited).toBe(0)
+    expect(completed(e)).toHaveLength(300)
+    expect(e.output()).toContain('"msg":"stopped"')
+  })
+})
