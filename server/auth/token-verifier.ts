@@ -23,6 +23,9 @@ export const CLOCK_SKEW_SECONDS = 300
 /** How many verified tokens are remembered; the oldest is forgotten first. */
 const VERIFIED_CACHE_SIZE = 10_000
 
+/** Enough of a signature's end to tell cached tokens apart; a clash only costs a verification. */
+const CACHE_KEY_CHARS = 48
+
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]+)[ \t]*$/i
 
 /**
@@ -41,14 +44,24 @@ export function createTokenVerifier(deps: {
   // Verified tokens, so a client that sends the same token again costs a map lookup, not an RSA
   // verification. The lifetime claims are checked again on every use against the clock; a change
   // of the key set (a tenant deleted, state imported) forgets everything.
+  // Keyed by the header's last characters (the end of the RS256 signature): hashing a short slice is
+  // cheap where hashing the whole kilobyte-long header on every request was not (issue 8). The
+  // entry keeps the whole header, and only an identical one is a hit.
   const verified = new Map<
     string,
-    { caller: Caller; exp: number | undefined; nbf: number | undefined; generation: number }
+    {
+      authorization: string
+      caller: Caller
+      exp: number | undefined
+      nbf: number | undefined
+      generation: number
+    }
   >()
+  const keyOf = (authorization: string) => authorization.slice(-CACHE_KEY_CHARS)
 
-  function fromCache(token: string, now: Date): Caller | undefined {
-    const hit = verified.get(token)
-    if (!hit) return undefined
+  function fromCache(authorization: string, now: Date): Caller | undefined {
+    const hit = verified.get(keyOf(authorization))
+    if (hit?.authorization !== authorization) return undefined
     if (hit.generation !== deps.keys.generation()) {
       verified.clear()
       return undefined
@@ -61,19 +74,26 @@ export function createTokenVerifier(deps: {
     return hit.caller
   }
 
-  function remember(token: string, caller: Caller): Caller {
+  function remember(authorization: string, caller: Caller): Caller {
     if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!)
     const { exp, nbf } = caller.claims
-    verified.set(token, { caller, exp, nbf, generation: deps.keys.generation() })
+    verified.set(keyOf(authorization), {
+      authorization,
+      caller,
+      exp,
+      nbf,
+      generation: deps.keys.generation(),
+    })
     return caller
   }
 
   return async function verify(authorization: string | undefined): Promise<Caller> {
-    if (authorization === undefined || authorization.trim() === '') throw errors.missingAuthorization()
+    if (authorization === undefined) throw errors.missingAuthorization()
+    const cached = fromCache(authorization, deps.clock.now())
+    if (cached) return cached
+    if (authorization.trim() === '') throw errors.missingAuthorization()
     const token = BEARER.exec(authorization)?.[1]
     if (!token) throw errors.invalidAuthorizationScheme()
-    const cached = fromCache(token, deps.clock.now())
-    if (cached) return cached
 
     let header: ReturnType<typeof decodeProtectedHeader>
     try {
@@ -128,7 +148,7 @@ export function createTokenVerifier(deps: {
     // entra.md §4.4: `idtyp` when present, otherwise `scp` marks a delegated token.
     const idtyp = payload['idtyp']
     const kind = idtyp === 'app' || (idtyp === undefined && payload['scp'] === undefined) ? 'app' : 'user'
-    return remember(token, {
+    return remember(authorization, {
       tenantId,
       objectId: objectId.toLowerCase(),
       kind,

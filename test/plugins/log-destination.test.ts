@@ -1,0 +1,36 @@
+import { spawnSync } from 'node:child_process'
+
+import { describe, expect, it } from 'vitest'
+
+const MODULE = new URL('../../server/log-destination.ts', import.meta.url).href
+
+/** Runs `body` in a fresh Node process with a BatchedLogDestination `d` on its stdout. */
+function run(body: string) {
+  const script = `import { BatchedLogDestination } from '${MODULE}'\nconst d = new BatchedLogDestination()\n${body}`
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+  })
+  return { status: result.status, lines: result.stdout.split('\n').filter(Boolean), stderr: result.stderr }
+}
+
+describe('the batched log destination (issue 8)', () => {
+  it('writes waiting lines when the process exits without closing anything', () => {
+    const out = run(`for (let i = 0; i < 1000; i++) d.write('line ' + i + '\\n')\nprocess.exit(0)`)
+    expect(out.stderr).toBe('')
+    expect(out.status).toBe(0)
+    expect(out.lines).toHaveLength(1000)
+    expect(out.lines[0]).toBe('line 0')
+    expect(out.lines[999]).toBe('line 999')
+  })
+
+  it('writes a lone line within its flush delay, with the process left to end on its own', () => {
+    const out = run(`d.write('alone\\n')\nsetTimeout(() => process.stdout.write('after\\n'), 200)`)
+    // Were it left for the exit flush, it would come after 'after'.
+    expect(out.lines).toEqual(['alone', 'after'])
+  })
+
+  it('after close, writes each line straight away and still flushes it on exit', () => {
+    const out = run(`d.write('before\\n')\nd.close()\nd.write('after close\\n')\nprocess.exit(0)`)
+    expect(out.lines).toEqual(['before', 'after close'])
+  })
+})
