@@ -74,5 +74,6 @@ export type ControllableClock = ReturnType<typeof createControllableClock>
  * so the last four digits are zeros.
  */
 export function toFlowTimestamp(date: Date): string {
-  return date.toISOString().replace(/\.(\d{3})Z$/, '.$10000Z')
+  // toISOString always ends in `.sssZ` (years 0 to 9999); slicing is cheaper than a regex on every write.
+  return `${date.toISOString().slice(0, -1)}0000Z`
 }
