@@ -35,9 +35,9 @@ export interface SeedOptions {
  * error, none of it. The one seeding path for start-up, tests and (later) reset and import.
  */
 export function seedFixtures(repos: Repositories, doc: FixtureDocument, options: SeedOptions): void {
-  repos.db.transaction(() => {
+  repos.transaction(() => {
     doc.tenants.forEach((tenant, index) => seedTenant(repos, tenant, index, options))
-  })()
+  })
 }
 
 const lower = (id: string) => id.toLowerCase()

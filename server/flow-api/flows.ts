@@ -136,12 +136,12 @@ const flows: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { sur
     async (request, reply) => {
       const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
       const now = clock.now()
-      repos.db.transaction(() => {
+      repos.transaction(() => {
         // Retention ends lazily: expired flows go for good when their environment next sees a delete.
         repos.flows.purgeDeleted(env.name, retentionCutoff(now))
         const removed = repos.flows.softDelete(env.name, request.params.flow, toFlowTimestamp(now))
         sendEmpty(reply, removed ? 200 : 204)
-      })()
+      })
     },
   )
 

@@ -44,7 +44,7 @@ export function modifyPermissions(
   flow: FlowRow,
   body: ModifyPermissionsBody,
 ): void {
-  repos.db.transaction(() => {
+  repos.transaction(() => {
     for (const { properties } of body.put ?? []) {
       const principalId = properties.principal.id.toLowerCase()
       if (repos.permissions.find(env.name, flow.name, principalId)?.role_name === 'Owner') {
@@ -67,5 +67,5 @@ export function modifyPermissions(
       if (existing.role_name === 'Owner') throw errors.cannotRemoveOwner(principalId)
       repos.permissions.remove(env.name, flow.name, principalId)
     })
-  })()
+  })
 }

@@ -65,10 +65,10 @@ export function createStateService(deps: {
         const kept = savedKeys.get(t.id.toLowerCase())
         return t.signingKey || !kept ? t : { ...t, signingKey: kept }
       })
-    repos.db.transaction(() => {
+    repos.transaction(() => {
       for (const tenant of existing) repos.tenants.remove(tenant.id)
       seed({ tenants: incoming }, source)
-    })()
+    })
     keys.reload()
   }
 
@@ -128,7 +128,7 @@ export function createStateService(deps: {
       const signingKey = generateSigningKeyPems(`${source.displayName} ${n}`, clock.now(), key)
       const tenant = cloneTenant(source, { n, random: deps.random, signingKey })
       const doc = validateFixtureDocument({ tenants: [tenant] }, 'POST /_emulator/tenants')
-      repos.db.transaction(() => seed(doc, 'POST /_emulator/tenants'))()
+      repos.transaction(() => seed(doc, 'POST /_emulator/tenants'))
       keys.reload()
       origins.set(tenant.id.toLowerCase(), tenant)
       return tenant

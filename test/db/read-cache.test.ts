@@ -92,11 +92,11 @@ describe('the read cache', () => {
     const { repos, flow } = setUp()
     const rollback = new Error('rollback')
     expect(() =>
-      repos.db.transaction(() => {
+      repos.transaction(() => {
         flow('ghost')
         expect(repos.flows.find(ENV, 'ghost')?.name).toBe('ghost')
         throw rollback
-      })(),
+      }),
     ).toThrow(rollback)
     expect(repos.flows.find(ENV, 'ghost')).toBeUndefined()
   })
