@@ -3,6 +3,11 @@ import { isIP } from 'node:net'
 
 import forge from 'node-forge'
 
+import { useNativePkcs12Kdf } from './pkcs12-kdf.ts'
+
+// PFX files are read with node-forge, its key derivation swapped for a native one (pkcs12-kdf.ts).
+useNativePkcs12Kdf()
+
 /**
  * X.509 certificates for the emulator's own needs: token-signing certificates, its local CA and
  * the leaf certificates that CA issues for HTTPS. Keys come from Node's crypto (fast, native);

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs'
+
+import fc from 'fast-check'
+import forge from 'node-forge'
+import { describe, expect, it } from 'vitest'
+
+import { readPfx } from '../../server/tls/certificates.ts'
+import { forgePkcs12Key, pkcs12Key } from '../../server/tls/pkcs12-kdf.ts'
+
+const asBytes = (b: forge.util.ByteStringBuffer) => Buffer.from(b.bytes(), 'binary')
+
+describe('the native PKCS#12 key derivation (issue 8)', () => {
+  it('gives the same bytes as node-forge for any password, salt, id, count, length and hash', () => {
+    fc.assert(
+      fc.property(
+        fc.option(fc.string({ unit: 'binary', maxLength: 40 }), { nil: undefined }),
+        fc.uint8Array({ maxLength: 70 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 100 }),
+        fc.constantFrom('sha1', 'sha256', 'sha512'),
+        (password, salt, id, iterations, length, hash) => {
+          const md = forge.md[hash].create()
+          const theirs = forgePkcs12Key(
+            password,
+            forge.util.createBuffer(Buffer.from(salt).toString('binary')),
+            id,
+            iterations,
+            length,
+            md,
+          )
+          expect(pkcs12Key(password, Buffer.from(salt), id, iterations, length, hash).toString('hex')).toBe(
+            asBytes(theirs).toString('hex'),
+          )
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
+  it('refuses a count below one, as forge does', () => {
+    expect(() => pkcs12Key('x', Buffer.alloc(8), 1, 0, 24)).toThrow(/iteration count/)
+  })
+
+  it('reads the demo PFX (2048 iterations, 3DES) to the certificate and key of its PEM twin', () => {
+    const pem = readFileSync('fixtures/certs/contoso-automation.pem', 'utf8')
+    const read = readPfx(readFileSync('fixtures/certs/contoso-automation.pfx'), 'emulator')
+    expect(pem.replace(/\r/g, '')).toContain(read.certificatePem.replace(/\r/g, '').trim())
+    expect(pem.replace(/\r/g, '')).toContain(read.privateKeyPem.replace(/\r/g, '').trim())
+    expect(() => readPfx(readFileSync('fixtures/certs/contoso-automation.pfx'), 'wrong')).toThrow(/password/)
+  })
+})
