@@ -6,7 +6,7 @@ import { FLOW_ADMIN_PREFIX, registerAdminOperations, requireAdmin } from '../flo
 import { checkApiVersion } from '../flow-api/api-version.ts'
 import { CONNECTOR_SURFACE } from '../flow-api/surface.ts'
 import { errors } from '../errors.ts'
-import { authenticateConnectorCall } from '../plugins/auth.ts'
+import { authenticateThen } from '../plugins/auth.ts'
 import { throttle } from '../plugins/throttle.ts'
 import { connectorKey } from '../throttle/connection-key.ts'
 import { resolveConnection } from './connections.ts'
@@ -42,20 +42,26 @@ const GATEWAY_HEADERS: Record<string, string> = {
  */
 export default async function connectorGateway(app: FastifyInstance): Promise<void> {
   // One hook runs the checks in order: fewer hook hand-offs on every call (issue 8).
-  app.addHook('onRequest', async function connectorGate(request, reply) {
+  app.addHook('onRequest', function connectorGate(request, reply, done) {
     reply.headers(GATEWAY_HEADERS)
-    await authenticateConnectorCall.call(this, request)
-    const connectionId = (request.params as { connectionId?: string }).connectionId ?? ''
-    if (!CONNECTION_ID.test(connectionId)) {
-      throw errors.invalidRequestContent(
-        'params.connectionId must be 1 to 128 URL-safe characters (A-Z, a-z, 0-9, ., _, ~, -)',
-      )
-    }
-    request.connectionKey = connectorKey(connectionId)
-    throttle(this, request)
-    resolveConnection(this, request)
-    checkApiVersion(request)
-    requireAdmin(this, request)
+    authenticateThen(
+      this.emulator.connectorVerifier,
+      request,
+      () => {
+        const connectionId = (request.params as { connectionId?: string }).connectionId ?? ''
+        if (!CONNECTION_ID.test(connectionId)) {
+          throw errors.invalidRequestContent(
+            'params.connectionId must be 1 to 128 URL-safe characters (A-Z, a-z, 0-9, ., _, ~, -)',
+          )
+        }
+        request.connectionKey = connectorKey(connectionId)
+        throttle(this, request)
+        resolveConnection(this, request)
+        checkApiVersion(request)
+        requireAdmin(this, request)
+      },
+      done,
+    )
   })
   await registerAdminOperations(app, CONNECTOR_SURFACE)
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 
-import type { Caller } from '../auth/token-verifier.ts'
+import type { Caller, TokenVerifier } from '../auth/token-verifier.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,17 +16,44 @@ async function auth(app: FastifyInstance) {
 
 export default fp(auth, { name: 'auth', fastify: '5.x', dependencies: ['emulator-context'] })
 
-/** onRequest hook for protected routes: verifies the bearer token or answers 401. */
-export async function authenticate(this: FastifyInstance, request: FastifyRequest): Promise<void> {
-  request.caller = await this.emulator.verifier(request.headers.authorization)
-}
-
-/** The same on the connector surface, which also accepts tokens for the connector runtime. */
-export async function authenticateConnectorCall(
-  this: FastifyInstance,
+/**
+ * The body of a protected surface's onRequest gate: verifies the bearer token (401), sets
+ * `request.caller`, then runs the surface's synchronous `checks`, reporting to `done`. A token
+ * verified before is taken from the verifier's cache without a promise or a microtask: this runs
+ * on every API call (issue 8).
+ */
+export function authenticateThen(
+  verifier: TokenVerifier,
   request: FastifyRequest,
-): Promise<void> {
-  request.caller = await this.emulator.connectorVerifier(request.headers.authorization)
+  checks: () => void,
+  done: (error?: Error) => void,
+): void {
+  const authorization = request.headers.authorization
+  try {
+    const cached = verifier.cached(authorization)
+    if (cached) {
+      request.caller = cached
+      checks()
+      done()
+      return
+    }
+  } catch (error) {
+    done(error as Error)
+    return
+  }
+  verifier(authorization).then(
+    (caller) => {
+      request.caller = caller
+      try {
+        checks()
+      } catch (error) {
+        done(error as Error)
+        return
+      }
+      done()
+    },
+    (error: Error) => done(error),
+  )
 }
 
 /** The caller of a route behind `authenticate` (a programming error if called elsewhere). */
