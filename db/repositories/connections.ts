@@ -1,4 +1,4 @@
-import type { Sql } from './read-cache.ts'
+import { keyOf, type Sql } from './read-cache.ts'
 
 export interface ConnectionRow {
   id: string
@@ -23,7 +23,8 @@ export function createConnectionsRepository(sql: Sql) {
   )
   const remove = sql.prepare<[string]>('DELETE FROM connections WHERE id = ?')
   return {
-    find: (id: string) => one.get(id),
+    /** Cached: every connector call resolves its connection. */
+    find: (id: string) => sql.remember('connections', keyOf(id), () => one.get(id)),
     list: (tenantId?: string) => (tenantId === undefined ? all.all() : ofTenant.all(tenantId)),
     /** Inserts unless the id exists; returns the stored row either way (first writer wins). */
     insertOrGet(row: ConnectionRow): { row: ConnectionRow; created: boolean } {

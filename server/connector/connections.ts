@@ -38,10 +38,11 @@ export function resolveConnection(app: FastifyInstance, request: FastifyRequest)
   const { repos, settings, clock } = app.emulator
   const connectionId = (request.params as { connectionId: string }).connectionId
   const caller = callerOf(request)
-  const source = tokenExchangeSource(request, connectionId)
+  // Only errors name it: worked out when one is thrown, not on every call.
+  const source = () => tokenExchangeSource(request, connectionId)
   let connection = repos.connections.find(connectionId)
   if (!connection) {
-    if (!settings.autoConnections) throw gatewayErrors.connectionNotFound(source, connectionId)
+    if (!settings.autoConnections) throw gatewayErrors.connectionNotFound(source(), connectionId)
     // INSERT OR IGNORE: when many first calls race, the first creates it and the others see it.
     const { row, created } = repos.connections.insertOrGet({
       id: connectionId,
@@ -64,9 +65,9 @@ export function resolveConnection(app: FastifyInstance, request: FastifyRequest)
     connection.tenant_id.toLowerCase() !== caller.tenantId ||
     connection.owner_id.toLowerCase() !== caller.objectId
   ) {
-    throw gatewayErrors.connectionNotShared(source, connectionId, caller.objectId)
+    throw gatewayErrors.connectionNotShared(source(), connectionId, caller.objectId)
   }
   const acting = actingCaller(app, connection, caller)
-  if (!acting) throw gatewayErrors.connectionNotFound(source, connectionId)
+  if (!acting) throw gatewayErrors.connectionNotFound(source(), connectionId)
   request.caller = acting
 }
