@@ -62,18 +62,26 @@ type ForgeKdf = (
   md?: { algorithm: string } | null,
 ) => forge.util.ByteStringBuffer
 const pbe = (forge.pki as unknown as { pbe: { generatePkcs12Key: ForgeKdf } }).pbe
+const p12 = forge.pkcs12 as unknown as { generateKey: ForgeKdf }
 const forgeKdf = pbe.generatePkcs12Key
 
 /** forge's own derivation, kept for the test that compares the two. */
 export const forgePkcs12Key = forgeKdf
 
+/** Whether both of forge's entry points now derive natively (a test checks it). */
+export const nativeKdfInstalled = () =>
+  pbe.generatePkcs12Key !== forgeKdf && p12.generateKey === pbe.generatePkcs12Key
+
 /** Makes node-forge derive PKCS#12 keys natively; a hash Node has no name for stays with forge. */
 export function useNativePkcs12Kdf(): void {
-  pbe.generatePkcs12Key = (password, salt, id, iter, n, md) => {
+  const native: ForgeKdf = (password, salt, id, iter, n, md) => {
     const hash = md?.algorithm ?? 'sha1'
     if (BLOCK_BYTES[hash] === undefined) return forgeKdf(password, salt, id, iter, n, md)
     const saltBytes = typeof salt === 'string' ? salt : salt.bytes()
     const key = pkcs12Key(password, Buffer.from(saltBytes, 'binary'), id, iter, n, hash)
     return forge.util.createBuffer(key.toString('binary'))
   }
+  // Bag decryption calls it through pki.pbe; the MAC check through its own copy, taken at load.
+  pbe.generatePkcs12Key = native
+  p12.generateKey = native
 }

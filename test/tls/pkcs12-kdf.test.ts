@@ -5,7 +5,7 @@ import forge from 'node-forge'
 import { describe, expect, it } from 'vitest'
 
 import { readPfx } from '../../server/tls/certificates.ts'
-import { forgePkcs12Key, pkcs12Key } from '../../server/tls/pkcs12-kdf.ts'
+import { forgePkcs12Key, nativeKdfInstalled, pkcs12Key } from '../../server/tls/pkcs12-kdf.ts'
 
 const asBytes = (b: forge.util.ByteStringBuffer) => Buffer.from(b.bytes(), 'binary')
 
@@ -36,6 +36,10 @@ describe('the native PKCS#12 key derivation (issue 8)', () => {
       ),
       { numRuns: 300 },
     )
+  })
+
+  it('is what node-forge calls, for the bags and for the MAC check, once certificates.ts is loaded', () => {
+    expect(nativeKdfInstalled()).toBe(true)
   })
 
   it('refuses a count below one, as forge does', () => {
