@@ -1,22 +1,21 @@
 import { pino } from 'pino'
 
-/** Lines are handed to the file descriptor in chunks of about this many characters (sonic-boom's own write size)... */
+/** Lines are written to the file descriptor in chunks of about this many characters... */
 const CHUNK_CHARS = 16 * 1024
 /** ...or this long after the first waiting line, so a quiet emulator's log still reads as live. */
 const FLUSH_AFTER_MS = 50
 
 const open = new Set<BatchedLogDestination>()
-// Registered when this module loads, before any destination exists, so it runs before pino's own
-// exit flush of the underlying stream: a crash or process.exit() loses no waiting line.
+// A crash or process.exit() loses no waiting line.
 process.on('exit', () => {
   for (const destination of open) destination.flushSync()
 })
 
 /**
- * The log's destination: pino's asynchronous file-descriptor stream (sonic-boom), fed whole chunks.
- * sonic-boom measures its pending text on every write it is given, so under load queueing a
- * request's line one by one cost more than formatting it (issue 8); here lines wait in an array and
- * go over joined, when a chunk is full, 50 ms after the first, when the app closes and on exit.
+ * The log's destination: pino's file-descriptor stream (sonic-boom), fed whole chunks. sonic-boom
+ * measures its pending text on every write it is given, so under load queueing a request's line
+ * one by one cost more than formatting it (issue 8); here lines wait in an array and go over
+ * joined, when a chunk is full, 50 ms after the first, when the app closes and on exit.
  */
 export class BatchedLogDestination {
   private pending: string[] = []
@@ -37,7 +36,7 @@ export class BatchedLogDestination {
     else this.timer ??= setTimeout(() => this.flush(), FLUSH_AFTER_MS).unref()
   }
 
-  /** Hands every waiting line to the stream, which writes it in the background. */
+  /** Writes every waiting line, as one chunk. */
   flush(): void {
     clearTimeout(this.timer)
     this.timer = undefined
@@ -48,28 +47,26 @@ export class BatchedLogDestination {
     this.stream().write(chunk)
   }
 
-  // Created on first use: an app that never logs (tests at level silent) opens nothing.
-  private stream() {
-    return (this.out ??= pino.destination({ dest: this.fd, sync: false }))
-  }
-
-  /** Writes every waiting line before returning: the process is exiting. */
+  /** The process is exiting: whatever waits is written now. */
   flushSync(): void {
-    this.flush()
     try {
-      this.out?.flushSync()
+      this.flush()
     } catch {
       // The descriptor is gone (a closed pipe): nothing can be written, and exit must go on.
     }
   }
 
-  /**
-   * App close: hands over what waits, and from now on every line at once, so the stream's own exit
-   * flush (pino registers one) covers the last lines (`stopped`) and this object can be collected.
-   */
+  /** App close: what waits is written, and from now on every line at once, so nothing is left for exit. */
   close(): void {
     this.flush()
     this.closed = true
     open.delete(this)
+  }
+
+  // Created on first use: an app that never logs (tests at level silent) opens nothing.
+  // Synchronous: chunks are few, and a line handed over is on the descriptor, in order, whatever
+  // happens next (an asynchronous write still in flight at exit would land after the exit flush).
+  private stream() {
+    return (this.out ??= pino.destination({ dest: this.fd, sync: true }))
   }
 }
