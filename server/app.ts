@@ -125,7 +125,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: options.logLevel ?? 'info',
-      // Lines go out in chunks, in the background, and on exit (log-destination.ts).
+      // Lines are written in chunks, after 50 ms at most, and on exit (log-destination.ts).
       stream: logStream,
       // No `redact`: it costs on every line, and no line carries a request's headers or body. What
       // is logged is chosen field by field (request-ids.ts); a test scans a full run's logs for secrets.

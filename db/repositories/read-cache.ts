@@ -1,4 +1,4 @@
-import type { RunResult, Statement } from 'better-sqlite3'
+import type { Statement } from 'better-sqlite3'
 
 import type { Db } from '../open.ts'
 
@@ -50,16 +50,21 @@ export function createReadCache(db: Db) {
     /** `db.prepare`, with writing statements made to forget what they change. */
     prepare<P extends unknown[] | object = unknown[], R = unknown>(source: string): Statement<P, R> {
       const statement = db.prepare<P, R>(source)
-      if (statement.reader) return statement
       const table = WRITTEN_TABLE.exec(source)?.[1]
+      // A write is known by its verb, not by `reader`: INSERT ... RETURNING is a reader too.
+      if (statement.reader && table === undefined) return statement
       let tables: string[] | undefined
-      const run = statement.run.bind(statement) as (...params: unknown[]) => RunResult
-      statement.run = (...params: unknown[]) => {
-        try {
-          return run(...params)
-        } finally {
-          // An unrecognised write (none today) forgets everything rather than guess.
-          forget(table === undefined ? undefined : (tables ??= affectedBy(table)))
+      // An unrecognised write (none today) forgets everything rather than guess.
+      const forgetWritten = () => forget(table === undefined ? undefined : (tables ??= affectedBy(table)))
+      const methods = statement as unknown as Record<'run' | 'get' | 'all', (...params: unknown[]) => unknown>
+      for (const method of ['run', 'get', 'all'] as const) {
+        const original = methods[method].bind(statement)
+        methods[method] = (...params: unknown[]) => {
+          try {
+            return original(...params)
+          } finally {
+            forgetWritten()
+          }
         }
       }
       return statement

@@ -29,16 +29,20 @@ export function authenticateThen(
   done: (error?: Error) => void,
 ): void {
   const authorization = request.headers.authorization
+  let cached: Caller | undefined
   try {
-    const cached = verifier.cached(authorization)
+    cached = verifier.cached(authorization)
     if (cached) {
       request.caller = cached
       checks()
-      done()
-      return
     }
   } catch (error) {
     done(error as Error)
+    return
+  }
+  // Outside the try: done() runs the rest of the request, and nothing it throws is a gate failure.
+  if (cached) {
+    done()
     return
   }
   verifier(authorization).then(

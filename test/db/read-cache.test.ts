@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 
 import { migrate } from '../../db/migrate.ts'
 import { openDatabase } from '../../db/open.ts'
-import { keyOf } from '../../db/repositories/read-cache.ts'
+import { createReadCache, keyOf } from '../../db/repositories/read-cache.ts'
 import { createRepositories } from '../../db/repositories/index.ts'
 
 const T = '11111111-1111-4111-8111-111111111111'
@@ -123,6 +123,20 @@ describe('the read cache', () => {
     flow('Ä')
     expect(repos.flows.find(ENV, 'ä')).toBeUndefined()
     expect(repos.flows.find(ENV, 'Ä')?.name).toBe('Ä')
+  })
+
+  it('knows a write by its verb: an INSERT ... RETURNING read with get() forgets the table too', () => {
+    const db = openDatabase(':memory:')
+    migrate(db)
+    const sql = createReadCache(db)
+    const count = sql.prepare<[], { n: number }>('SELECT count(*) AS n FROM tenants')
+    const insert = sql.prepare<[string, string, string], { id: string }>(
+      "INSERT INTO tenants (id, name, domain, display_name) VALUES (?, ?, ?, 'T') RETURNING id",
+    )
+    const remembered = () => sql.remember('tenants', 'count', () => count.get()!.n)
+    expect(remembered()).toBe(0)
+    expect(insert.get(T, 'returning', 'returning.example')?.id).toBe(T)
+    expect(remembered()).toBe(1)
   })
 
   it('builds keys that cannot collide whatever the parts contain', () => {
