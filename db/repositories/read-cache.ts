@@ -12,8 +12,8 @@ const WRITTEN_TABLE =
 /**
  * A memo of query results, kept per table, for the rows every API call reads (the caller's user or
  * app, the environment, the flow, its permissions). Correctness does not rest on each repository
- * remembering to invalidate: every statement is prepared through `prepare` here, and each writing one, which
- * forgets the memo of the table it writes and of every table whose rows a foreign key cascades
+ * remembering to invalidate: every statement is prepared through `prepare` here, and each writing
+ * one forgets the memo of the table it writes and of every table whose rows a foreign key cascades
  * from it (read from the schema, so a new table or key needs no change here). Nothing is
  * remembered inside a transaction, so a rolled-back write can never leave a row behind. Results
  * are frozen: a caller that tried to change a shared row would throw instead of corrupting
