@@ -105,8 +105,11 @@ const flows: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { sur
       },
       async (request, reply) => {
         const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
-        const flow = requireFlow(repos, env, request.params.flow)
-        repos.flows.setState(env.name, flow.name, state, toFlowTimestamp(clock.now()))
+        // One UPDATE and no read first: it matches the live flow by the key requireFlow would use.
+        const { flow } = request.params
+        if (!repos.flows.setState(env.name, flow, state, toFlowTimestamp(clock.now()))) {
+          throw errors.flowNotFound(flow)
+        }
         sendEmpty(reply)
       },
     )
