@@ -6,7 +6,7 @@ import { promisify } from 'node:util'
 
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { BIN, killEmulators, startEmulator } from './helpers/child-emulator.ts'
+import { BIN, childFlags, killEmulators, startEmulator } from './helpers/child-emulator.ts'
 import { ADMIN, API, CONTOSO } from './helpers/demo.ts'
 
 const run = promisify(execFile)
@@ -95,18 +95,7 @@ describe('the command line', () => {
   it('--export-on-exit writes the state on SIGTERM, as a fixture document', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'paae-export-'))
     const file = join(dir, 'state.json')
-    const flags = [
-      '--port',
-      '0',
-      '--https-port',
-      'off',
-      '--db',
-      ':memory:',
-      '--log-level',
-      'warn',
-      '--export-on-exit',
-      file,
-    ]
+    const flags = childFlags(':memory:', '--log-level', 'warn', '--export-on-exit', file)
     const { child } = await startEmulator(flags)
     const exited = new Promise((resolve) => child.on('exit', resolve))
     child.kill('SIGTERM')

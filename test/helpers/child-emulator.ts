@@ -14,6 +14,17 @@ export interface ChildEmulator {
   exited: Promise<number | string>
 }
 
+/** The flags the tests start a child emulator with: any free port, no HTTPS, database `db`, then `extra`. */
+export const childFlags = (db: string, ...extra: string[]): string[] => [
+  '--port',
+  '0',
+  '--https-port',
+  'off',
+  '--db',
+  db,
+  ...extra,
+]
+
 /** Starts the emulator as a user would and resolves with its printed start-up lines. */
 export function startEmulator(args: string[]): Promise<ChildEmulator> {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { killEmulators, startEmulator, type ChildEmulator } from '../helpers/child-emulator.ts'
+import { childFlags, killEmulators, startEmulator, type ChildEmulator } from '../helpers/child-emulator.ts'
 import { ADMIN, API, CONTOSO, generatedPrincipal } from '../helpers/demo.ts'
 import { mintOverHttp } from '../helpers/tokens.ts'
 
@@ -15,19 +15,8 @@ const FLOW_URL = `${ADMIN}/environments/~default/flows/${CONTOSO.flows.invoiceAp
 const principal = generatedPrincipal
 const mint = (e: ChildEmulator) => mintOverHttp(e.base, { user: CONTOSO.admin.upn })
 
-const fileArgs = (db: string, extra: string[] = []) => [
-  '--port',
-  '0',
-  '--https-port',
-  'off',
-  '--db',
-  db,
-  '--log-level',
-  'warn',
-  '--throttle',
-  'off',
-  ...extra,
-]
+const fileArgs = (db: string, extra: string[] = []) =>
+  childFlags(db, '--log-level', 'warn', '--throttle', 'off', ...extra)
 
 describe('crash safety and shutdown (issue 9)', () => {
   it('SIGKILL during a write load on a file database: every acknowledged write survives, nothing half-written', async () => {
@@ -134,16 +123,7 @@ describe('crash safety and shutdown (issue 9)', () => {
   })
 
   it('bound beyond loopback without --control-key: a warning, and /_emulator answers loopback clients only', async () => {
-    const e = await startEmulator([
-      '--host',
-      '0.0.0.0',
-      '--port',
-      '0',
-      '--https-port',
-      'off',
-      '--db',
-      ':memory:',
-    ])
+    const e = await startEmulator(childFlags(':memory:', '--host', '0.0.0.0'))
     for (let i = 0; i < 100 && !e.output().includes('beyond loopback'); i++)
       await new Promise((r) => setTimeout(r, 20))
     expect(e.output()).toContain('listening beyond loopback without --control-key')
@@ -153,7 +133,7 @@ describe('crash safety and shutdown (issue 9)', () => {
 })
 
 describe('the log (issue 8: buffered lines)', () => {
-  const infoArgs = ['--port', '0', '--https-port', 'off', '--db', ':memory:', '--log-level', 'info']
+  const infoArgs = childFlags(':memory:', '--log-level', 'info')
   const completed = (e: ChildEmulator) =>
     e
       .output()

@@ -10,7 +10,7 @@ import { buildApp } from '../../server/app.ts'
 import { listen } from '../../server/listen.ts'
 import { expectServiceError } from '../helpers/assertions.ts'
 import { buildTestApp } from '../helpers/build-test-app.ts'
-import { killEmulators, startEmulator } from '../helpers/child-emulator.ts'
+import { childFlags, killEmulators, startEmulator } from '../helpers/child-emulator.ts'
 import { assertion, withAssertion } from '../helpers/client-assertion.ts'
 import { ADMIN, API, CONTOSO, generatedPrincipal, putUser } from '../helpers/demo.ts'
 import { postForm, tokenUrl } from '../helpers/entra.ts'
@@ -134,18 +134,7 @@ describe('a real full disk (issue 9)', () => {
     const { disk, release } = smallDisk()
     try {
       const db = join(disk, 'emulator.sqlite')
-      const e = await startEmulator([
-        '--port',
-        '0',
-        '--https-port',
-        'off',
-        '--db',
-        db,
-        '--log-level',
-        'warn',
-        '--throttle',
-        'off',
-      ])
+      const e = await startEmulator(childFlags(db, '--log-level', 'warn', '--throttle', 'off'))
       const token = await mintOverHttp(e.base, { user: CONTOSO.admin.upn })
       const headers = {
         authorization: `Bearer ${token}`,
@@ -194,7 +183,7 @@ describe('a real read-only file system (issue 9)', () => {
     const { disk, release } = smallDisk()
     try {
       const db = join(disk, 'emulator.sqlite')
-      const args = ['--port', '0', '--https-port', 'off', '--db', db, '--log-level', 'warn']
+      const args = childFlags(db, '--log-level', 'warn')
       const first = await startEmulator(args)
       first.child.kill('SIGTERM')
       expect(await first.exited).toBe(0)

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 
 import { afterEach, expect, it } from 'vitest'
 
-import { killEmulators, startEmulator } from '../helpers/child-emulator.ts'
+import { childFlags, killEmulators, startEmulator } from '../helpers/child-emulator.ts'
 import { ADMIN, API, CONTOSO } from '../helpers/demo.ts'
 import { mintOverHttp } from '../helpers/tokens.ts'
 
@@ -18,18 +18,7 @@ const SECONDS = Number(process.env['SOAK_SECONDS'] ?? 180)
 const RATE = Number(process.env['SOAK_RATE'] ?? 200)
 
 it(`soak: ${SECONDS} s at ${RATE} requests per second`, async () => {
-  const e = await startEmulator([
-    '--port',
-    '0',
-    '--https-port',
-    'off',
-    '--db',
-    ':memory:',
-    '--throttle-limit',
-    '1000000',
-    '--log-level',
-    'warn',
-  ])
+  const e = await startEmulator(childFlags(':memory:', '--throttle-limit', '1000000', '--log-level', 'warn'))
   const post = (path: string, body: unknown) =>
     fetch(`${e.base}${path}`, {
       method: 'POST',
