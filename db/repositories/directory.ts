@@ -89,26 +89,21 @@ export function createDirectoryRepository(sql: Sql) {
       sql.remember('users', keyOf(tenantId, objectId), () => toUser(userById.get(tenantId, objectId))),
     findUserByUpn: (tenantId: string, upn: string) => toUser(userByUpn.get(tenantId, upn)),
     listUsers: (tenantId: string) => usersOf.all(tenantId).map((u) => toUser(u)!),
-    insertUser: (row: UserRow) => {
-      insertUser.run({ ...row, roles: JSON.stringify(row.roles) })
-    },
+    insertUser: (row: UserRow) => void insertUser.run({ ...row, roles: JSON.stringify(row.roles) }),
     listGroups: (tenantId: string) => groupsOf.all(tenantId),
     findGroup: (tenantId: string, objectId: string) => groupById.get(tenantId, objectId),
-    insertGroup: (row: GroupRow) => {
-      insertGroup.run(row)
-    },
+    insertGroup: (row: GroupRow) => void insertGroup.run(row),
     /** Cached: the admin check of an app-only caller reads it on every API call. */
     findApp: (tenantId: string, clientId: string) =>
       sql.remember('apps', keyOf(tenantId, clientId), () => toApp(appById.get(tenantId, clientId))),
     listApps: (tenantId: string) => appsOf.all(tenantId).map((a) => toApp(a)!),
-    insertApp: (row: AppRow) => {
-      insertApp.run({
+    insertApp: (row: AppRow) =>
+      void insertApp.run({
         ...row,
         secrets: JSON.stringify(row.secrets),
         certificates: JSON.stringify(row.certificates),
         management_application: row.management_application ? 1 : 0,
-      })
-    },
+      }),
   }
 }
 export type DirectoryRepository = ReturnType<typeof createDirectoryRepository>

@@ -22,9 +22,7 @@ export function createEnvironmentsRepository(sql: Sql) {
     /** Cached: every API call resolves its environment. */
     findByName: (name: string) => sql.remember('environments', name, () => byName.get(name)),
     listForTenant: (tenantId: string) => ofTenant.all(tenantId),
-    insert: (row: EnvironmentRow) => {
-      insert.run(row)
-    },
+    insert: (row: EnvironmentRow) => void insert.run(row),
   }
 }
 export type EnvironmentsRepository = ReturnType<typeof createEnvironmentsRepository>

@@ -21,7 +21,7 @@ export function createRepositories(db: Db) {
     // The declaration build cannot name better-sqlite3's class through the alias without this.
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     db: db as Db,
-    /** For code that writes users, apps or environments with raw SQL (tests): forget cached rows. */
+    /** For code that writes with raw SQL through `db` (tests): forget every cached row. */
     invalidateCache: () => sql.invalidate(),
     /** Runs `work` in one transaction, rolled back if it throws (a savepoint when nested). */
     transaction: <T>(work: () => T): T => atomically(work) as T,

@@ -35,13 +35,9 @@ export function createTenantsRepository(sql: Sql) {
     resolve: (idOrDomainOrName: string) =>
       byId.get(idOrDomainOrName) ?? byDomain.get(idOrDomainOrName) ?? byName.get(idOrDomainOrName),
     list: () => all.all(),
-    insert: (row: TenantRow) => {
-      insert.run(row)
-    },
+    insert: (row: TenantRow) => void insert.run(row),
     /** Removes the tenant and, by ON DELETE CASCADE, everything of it. False when there was none. */
-    remove: (id: string) => {
-      return remove.run(id).changes > 0
-    },
+    remove: (id: string) => remove.run(id).changes > 0,
     signingKey: (tenantId: string) => keyOf.get(tenantId),
     signingKeys: () => allKeys.all(),
     insertSigningKey: (row: SigningKeyRow) => void insertKey.run(row),
