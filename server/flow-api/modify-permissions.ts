@@ -46,26 +46,23 @@ export function modifyPermissions(
 ): void {
   repos.transaction(() => {
     for (const { properties } of body.put ?? []) {
-      const principalId = properties.principal.id.toLowerCase()
-      if (repos.permissions.find(env.name, flow.name, principalId)?.role_name === 'Owner') {
-        throw errors.permissionDowngradeNotAllowed(properties.principal.id)
-      }
-      repos.permissions.upsert({
+      const granted = repos.permissions.grant({
         environment: env.name,
         flow: flow.name,
-        principal_id: principalId,
+        principal_id: properties.principal.id.toLowerCase(),
         principal_type: properties.principal.type,
         role_name: properties.roleName,
         email: properties.principal.email ?? null,
         display_name: properties.principal.displayName ?? null,
       })
+      if (!granted) throw errors.permissionDowngradeNotAllowed(properties.principal.id)
     }
     body.delete?.forEach(({ id }, index) => {
       const principalId = principalOfDeleteId(id, index, env, flow)
-      const existing = repos.permissions.find(env.name, flow.name, principalId)
-      if (!existing) return
-      if (existing.role_name === 'Owner') throw errors.cannotRemoveOwner(principalId)
-      repos.permissions.remove(env.name, flow.name, principalId)
+      if (repos.permissions.revoke(env.name, flow.name, principalId)) return
+      if (repos.permissions.find(env.name, flow.name, principalId)?.role_name === 'Owner') {
+        throw errors.cannotRemoveOwner(principalId)
+      }
     })
   })
 }
