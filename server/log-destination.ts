@@ -1,9 +1,13 @@
 import { pino } from 'pino'
 
-/** Lines are written to the file descriptor in chunks of about this many characters... */
-const CHUNK_CHARS = 16 * 1024
+/** Lines are written to the file descriptor in chunks of at most this many bytes... */
+const CHUNK_BYTES = 16 * 1024
 /** ...or this long after the first waiting line, so a quiet emulator's log still reads as live. */
 const FLUSH_AFTER_MS = 50
+/** The most bytes a string can take in UTF-8, per UTF-16 code unit. */
+const MAX_BYTES_PER_UNIT = 3
+
+type ChunkStream = { write(chunk: Buffer): boolean }
 
 const open = new Set<BatchedLogDestination>()
 // A crash or process.exit() loses no waiting line.
@@ -13,15 +17,16 @@ process.on('exit', () => {
 
 /**
  * The log's destination: pino's file-descriptor stream (sonic-boom), fed whole chunks. sonic-boom
- * measures its pending text on every write it is given, so under load queueing a request's line
- * one by one cost more than formatting it (issue 8); here lines wait in an array and go over
- * joined, when a chunk is full, 50 ms after the first, when the app closes and on exit.
+ * measures, joins and encodes the text it is given on every write, so under load queueing a
+ * request's line one by one cost more than formatting it (issue 8); here each line is encoded
+ * once, straight into a chunk buffer, which goes over when full, 50 ms after its first line, when
+ * the app closes and on exit.
  */
 export class BatchedLogDestination {
-  private pending: string[] = []
-  private size = 0
+  private chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES)
+  private used = 0
   private timer: NodeJS.Timeout | undefined
-  private out: ReturnType<typeof pino.destination> | undefined
+  private out: ChunkStream | undefined
   private closed = false
 
   constructor(private readonly fd = 1) {
@@ -29,22 +34,26 @@ export class BatchedLogDestination {
   }
 
   write(line: string): void {
-    if (this.closed) return void this.stream().write(line)
-    this.pending.push(line)
-    this.size += line.length
-    if (this.size >= CHUNK_CHARS) this.flush()
-    else this.timer ??= setTimeout(() => this.flush(), FLUSH_AFTER_MS).unref()
+    const room = line.length * MAX_BYTES_PER_UNIT
+    if (this.closed || room > CHUNK_BYTES) {
+      this.flush()
+      return void this.stream().write(Buffer.from(line))
+    }
+    if (this.used + room > CHUNK_BYTES) this.flush()
+    this.used += this.chunk.write(line, this.used)
+    this.timer ??= setTimeout(() => this.flush(), FLUSH_AFTER_MS).unref()
   }
 
   /** Writes every waiting line, as one chunk. */
   flush(): void {
     clearTimeout(this.timer)
     this.timer = undefined
-    if (this.pending.length === 0) return
-    const chunk = this.pending.join('')
-    this.pending = []
-    this.size = 0
-    this.stream().write(chunk)
+    if (this.used === 0) return
+    const full = this.chunk.subarray(0, this.used)
+    // A new buffer for the next lines: sonic-boom keeps this one if the descriptor is not ready.
+    this.chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES)
+    this.used = 0
+    this.stream().write(full)
   }
 
   /** The process is exiting: whatever waits is written now. */
@@ -67,6 +76,11 @@ export class BatchedLogDestination {
   // Synchronous: chunks are few, and a line handed over is on the descriptor, in order, whatever
   // happens next (an asynchronous write still in flight at exit would land after the exit flush).
   private stream() {
-    return (this.out ??= pino.destination({ dest: this.fd, sync: true }))
+    // In buffer mode sonic-boom takes Buffers, which its types (strings only) do not say.
+    return (this.out ??= pino.destination({
+      dest: this.fd,
+      sync: true,
+      contentMode: 'buffer',
+    }) as unknown as ChunkStream)
   }
 }

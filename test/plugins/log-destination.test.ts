@@ -22,6 +22,15 @@ describe('the batched log destination (issue 8)', () => {
     expect(out.lines).toEqual(Array.from({ length: 5000 }, (_, i) => `line ${i}`))
   })
 
+  it('keeps lines whole and in order across chunks: non-ASCII text, and a line longer than a chunk', () => {
+    const out = run(
+      `for (let i = 0; i < 2000; i++) d.write(i === 1000 ? 'x'.repeat(40000) + '\\n' : 'línea ' + i + ' ✓ 😀\\n')\nprocess.exit(0)`,
+    )
+    expect(out.lines).toEqual(
+      Array.from({ length: 2000 }, (_, i) => (i === 1000 ? 'x'.repeat(40000) : `línea ${i} ✓ 😀`)),
+    )
+  })
+
   it('writes a lone line within its flush delay, with the process left to end on its own', () => {
     const out = run(`d.write('alone\\n')\nsetTimeout(() => process.stdout.write('after\\n'), 200)`)
     // Were it left for the exit flush, it would come after 'after'.
