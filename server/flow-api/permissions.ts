@@ -6,7 +6,7 @@ import { requireFlow, resolveEnvironment } from './environment-access.ts'
 import { modifyPermissions } from './modify-permissions.ts'
 import { errorResponses, FlowParams, noContent, SECURITY, TAGS, sendEmpty } from './route-schemas.ts'
 import type { Surface } from './surface.ts'
-import { toPermission } from './views.ts'
+import { toPermissions } from './views.ts'
 
 /** A flow's owner roles: read and edit (flow-admin-api.md §2.1, §4). */
 const permissions: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { surface }) => {
@@ -31,7 +31,7 @@ const permissions: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app,
       const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
       const flow = requireFlow(repos, env, request.params.flow)
       return {
-        value: repos.permissions.listVisible(env.name, flow.name).map((row) => toPermission(row, env)),
+        value: toPermissions(repos.permissions.listVisible(env.name, flow.name), env),
       }
     },
   )

@@ -61,8 +61,11 @@ const MAY_HOLD_SECRETS = new RegExp(`(${[...SECRET_KEYS].join('|')})`, 'i')
 /** A URL as logs and the journal show it: the values of secret query parameters replaced (`?key=` of the dashboard, a `code`). */
 export function redactUrl(url: string): string {
   const q = url.indexOf('?')
-  if (q < 0 || (!MAY_HOLD_SECRETS.test(url) && !url.includes('key='))) return url
-  const params = new URLSearchParams(url.slice(q + 1))
+  if (q < 0) return url
+  // Only the query is looked at: a path is mostly ids, and every request's log line comes here.
+  const query = url.slice(q + 1)
+  if (!MAY_HOLD_SECRETS.test(query) && !query.includes('key=')) return url
+  const params = new URLSearchParams(query)
   let changed = false
   for (const name of [...params.keys()]) {
     const lower = name.toLowerCase()

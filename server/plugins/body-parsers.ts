@@ -3,6 +3,8 @@ import fp from 'fastify-plugin'
 
 import { errors } from '../errors.ts'
 
+const NOT_BLANK = /\S/
+
 /**
  * JSON is the only body type of the Flow API. Clients send `POST .../stop` with no body, with
  * `{}`, and with an empty body under `Content-Type: application/json` (flow-admin-api.md §1.2,
@@ -13,7 +15,7 @@ async function bodyParsers(app: FastifyInstance) {
   app.removeContentTypeParser(['application/json', 'text/plain'])
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8')
-    if (text.trim() === '') {
+    if (!NOT_BLANK.test(text)) {
       done(null, undefined)
       return
     }

@@ -71,6 +71,18 @@ describe('GET .../permissions (Get-AdminFlowOwnerRole)', () => {
   })
 })
 
+describe('GET .../permissions after writes', () => {
+  it('serves a remembered list identically, and a written change on the very next request', async () => {
+    const t = await setup()
+    const first = await t.list()
+    expect(await t.list()).toEqual(first)
+    expectEmptySuccess(await t.modify({ put: [put(CONTOSO.group, 'CanEdit', 'Group')] }))
+    expect((await t.roles())[CONTOSO.group]).toBe('CanEdit')
+    expectEmptySuccess(await t.modify({ delete: [{ id: CONTOSO.group }] }))
+    expect(await t.list()).toEqual(first.filter((p) => p.name !== CONTOSO.group))
+  })
+})
+
 describe('POST .../modifyPermissions (Edit-AdminFlowOwnerRole)', () => {
   it('adds a principal of any GUID, as the CLI for Microsoft 365 sends it', async () => {
     const t = await setup()
