@@ -32,7 +32,7 @@ const approvals: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, {
         response: { 200: noContent('The approvals were removed'), ...errorResponses() },
       },
     },
-    async (request, reply) => {
+    (request, reply) => {
       const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
       const removed = repos.approvals.removeForUser(env.name, request.params.userId)
       request.log.debug({ removed }, 'approvals removed')

@@ -46,7 +46,7 @@ const flows: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { sur
         'List the flows of an environment as admin (V2)',
       ],
     ] as const) {
-      app.get(path, { schema: listSchema(operationId, summary) }, async (request) => {
+      app.get(path, { schema: listSchema(operationId, summary) }, (request) => {
         const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
         const top = request.query.$top ?? DEFAULT_PAGE_SIZE
         const after = decodeSkipToken(request.query.$skiptoken)
@@ -78,7 +78,7 @@ const flows: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { sur
           response: { 200: Flow, ...errorResponses(404) },
         },
       },
-      async (request) => {
+      (request) => {
         const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
         return toFlow(requireFlow(repos, env, request.params.flow), env, 'get')
       },
@@ -103,7 +103,7 @@ const flows: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { sur
           response: { 200: noContent('The flow is now ' + state), ...errorResponses(404) },
         },
       },
-      async (request, reply) => {
+      (request, reply) => {
         const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
         // One UPDATE and no read first: it matches the live flow by the key requireFlow would use.
         const { flow } = request.params
@@ -136,15 +136,16 @@ const flows: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { sur
         },
       },
     },
-    async (request, reply) => {
+    (request, reply) => {
       const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
       const now = clock.now()
-      repos.transaction(() => {
+      const removed = repos.transaction(() => {
         // Retention ends lazily: expired flows go for good when their environment next sees a delete.
         repos.flows.purgeDeleted(env.name, retentionCutoff(now))
-        const removed = repos.flows.softDelete(env.name, request.params.flow, toFlowTimestamp(now))
-        sendEmpty(reply, removed ? 200 : 204)
+        return repos.flows.softDelete(env.name, request.params.flow, toFlowTimestamp(now))
       })
+      // Answered once committed, not from inside the transaction.
+      sendEmpty(reply, removed ? 200 : 204)
     },
   )
 
@@ -165,7 +166,7 @@ const flows: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { sur
           response: { 200: noContent('The flow is back, stopped'), ...errorResponses(404) },
         },
       },
-      async (request, reply) => {
+      (request, reply) => {
         const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
         const now = clock.now()
         if (!repos.flows.restore(env.name, request.params.flow, retentionCutoff(now), toFlowTimestamp(now))) {

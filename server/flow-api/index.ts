@@ -14,7 +14,12 @@ import users from './users.ts'
 /** Where the Flow service serves its admin operations (flow-admin-api.md §1.1). */
 export const FLOW_ADMIN_PREFIX = '/providers/Microsoft.ProcessSimple/scopes/admin'
 
-/** The admin operations, as either surface serves them. */
+/**
+ * The admin operations, as either surface serves them. Their handlers are plain functions, not
+ * async ones: none awaits anything, and Fastify sends what a plain handler returns (or throws) in
+ * the same tick, without the promise and microtask of an async one (~4 µs of a GET, issue 8).
+ * A plain handler must return its payload or send its reply on every path.
+ */
 export async function registerAdminOperations(app: FastifyInstance, surface: Surface): Promise<void> {
   await app.register(flows, { surface })
   await app.register(permissions, { surface })

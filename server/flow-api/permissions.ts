@@ -27,7 +27,7 @@ const permissions: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app,
         response: { 200: PermissionList, ...errorResponses(404) },
       },
     },
-    async (request) => {
+    (request) => {
       const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
       const flow = requireFlow(repos, env, request.params.flow)
       return {
@@ -53,7 +53,7 @@ const permissions: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app,
         response: { 200: noContent('The permissions were changed'), ...errorResponses(404) },
       },
     },
-    async (request, reply) => {
+    (request, reply) => {
       const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
       const flow = requireFlow(repos, env, request.params.flow)
       modifyPermissions(repos, env, flow, request.body)

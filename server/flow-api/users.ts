@@ -29,7 +29,7 @@ const users: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { sur
         response: { 200: UserDetails, ...errorResponses(404) },
       },
     },
-    async (request) => {
+    (request) => {
       const caller = callerOf(request)
       requireUserCaller(caller)
       const details = repos.userDetails.find(caller.tenantId, request.params.userId)
@@ -50,7 +50,7 @@ const users: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { sur
         response: { 200: noContent('The user details were removed'), ...errorResponses(404) },
       },
     },
-    async (request, reply) => {
+    (request, reply) => {
       const caller = callerOf(request)
       requireUserCaller(caller)
       const { userId } = request.params
