@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
-import type { Db } from './open.ts'
+import { type Db, isReadOnly } from './open.ts'
 import { PACKAGE_ROOT } from './package-root.ts'
 
 const MIGRATIONS_DIR = pathToFileURL(join(PACKAGE_ROOT, 'db', 'migrations') + '/')
@@ -33,7 +33,9 @@ export function loadMigrations(): Migration[] {
 /**
  * Brings the schema to the latest version, tracked in `PRAGMA user_version`. Pending migrations
  * run in one transaction: a failure leaves the database as it was. A database written by a newer
- * emulator is refused rather than misread.
+ * emulator is refused rather than misread. A database on read-only storage is served from an
+ * in-memory copy (open.ts): that copy is brought up to date, the file is left as it is, and
+ * writes stay refused.
  */
 export function migrate(db: Db, migrations: Migration[] = loadMigrations()): number {
   const current = db.pragma('user_version', { simple: true }) as number
@@ -45,9 +47,15 @@ export function migrate(db: Db, migrations: Migration[] = loadMigrations()): num
   }
   const pending = migrations.filter((m) => m.version > current)
   if (pending.length === 0) return current
-  db.transaction(() => {
-    for (const m of pending) db.exec(m.sql)
-    db.pragma(`user_version = ${latest}`)
-  })()
+  const readOnlyCopy = db.memory && isReadOnly(db)
+  if (readOnlyCopy) db.pragma('query_only = OFF')
+  try {
+    db.transaction(() => {
+      for (const m of pending) db.exec(m.sql)
+      db.pragma(`user_version = ${latest}`)
+    })()
+  } finally {
+    if (readOnlyCopy) db.pragma('query_only = ON')
+  }
   return latest
 }

@@ -1,7 +1,8 @@
+import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 
 import { loadMigrations, migrate } from '../../db/migrate.ts'
-import { openDatabase } from '../../db/open.ts'
+import { isReadOnly, openDatabase } from '../../db/open.ts'
 
 describe('migrations', () => {
   it('bring an empty database to the latest version, once', () => {
@@ -31,6 +32,21 @@ describe('migrations', () => {
         )
         .run(),
     ).toThrow(/FOREIGN KEY/)
+    db.close()
+  })
+
+  it('bring the in-memory copy of an older database on read-only storage up to date, and keep it read-only', () => {
+    // What openDatabase serves a file on read-only storage from: its image, in memory, query_only.
+    const older = openDatabase(':memory:')
+    migrate(older, loadMigrations().slice(0, 4))
+    const db = new Database(older.serialize())
+    older.close()
+    db.pragma('query_only = ON')
+    const latest = loadMigrations().length
+    expect(migrate(db)).toBe(latest)
+    expect(db.pragma('user_version', { simple: true })).toBe(latest)
+    expect(isReadOnly(db)).toBe(true)
+    expect(() => db.exec("INSERT INTO meta (key, value) VALUES ('k', 'v')")).toThrow(/readonly/)
     db.close()
   })
 
