@@ -28,40 +28,31 @@ export function authenticateThen(
   checks: () => void,
   done: (error?: Error) => void,
 ): void {
+  // done() outside the try: it runs the rest of the request, and nothing that throws is a gate failure.
+  const proceed = (caller: Caller) => {
+    request.caller = caller
+    try {
+      checks()
+    } catch (error) {
+      done(error as Error)
+      return
+    }
+    done()
+  }
   const authorization = request.headers.authorization
   let cached: Caller | undefined
   try {
     cached = verifier.cached(authorization)
-    if (cached) {
-      request.caller = cached
-      checks()
-    }
   } catch (error) {
     done(error as Error)
     return
   }
-  // Outside the try: done() runs the rest of the request, and nothing it throws is a gate failure.
-  if (cached) {
-    done()
-    return
-  }
-  verifier(authorization).then(
-    (caller) => {
-      request.caller = caller
-      try {
-        checks()
-      } catch (error) {
-        done(error as Error)
-        return
-      }
-      done()
-    },
-    (error: Error) => done(error),
-  )
+  if (cached) proceed(cached)
+  else verifier(authorization).then(proceed, (error: Error) => done(error))
 }
 
-/** The caller of a route behind `authenticate` (a programming error if called elsewhere). */
+/** The caller of a request past an authenticating gate (`authenticateThen`); a programming error elsewhere. */
 export function callerOf(request: FastifyRequest): Caller {
-  if (!request.caller) throw new Error('callerOf() used on a route without authenticate')
+  if (!request.caller) throw new Error('callerOf() used on a route without authenticateThen')
   return request.caller
 }
