@@ -127,6 +127,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       level: options.logLevel ?? 'info',
       // Lines are written in chunks, after 50 ms at most, and on exit (log-destination.ts).
       stream: logStream,
+      // A request's line is formatted after the response and must carry the time it was logged.
+      ...(ownLog && { timestamp: ownLog.timestamp }),
       // No `redact`: it costs on every line, and no line carries a request's headers or body. What
       // is logged is chosen field by field (request-ids.ts); a test scans a full run's logs for secrets.
     },
@@ -196,7 +198,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     )
   }
   await app.register(auth)
-  await app.register(requestIds, { random })
+  await app.register(requestIds, { random, later: ownLog && ((writeLine) => ownLog.later(writeLine)) })
   await app.register(errorHandler)
   await app.register(bodyParsers)
   await app.register(validation)

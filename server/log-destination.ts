@@ -6,6 +6,8 @@ const CHUNK_BYTES = 16 * 1024
 const FLUSH_AFTER_MS = 50
 /** The most bytes a string can take in UTF-8, per UTF-16 code unit. */
 const MAX_BYTES_PER_UNIT = 3
+/** Lines handed over unformatted (`later`) are formatted once this many wait, if not sooner. */
+const MAX_WAITING_LINES = 256
 
 type ChunkStream = { write(chunk: Buffer): boolean }
 
@@ -21,6 +23,12 @@ process.on('exit', () => {
  * request's line one by one cost more than formatting it (issue 8); here each line is encoded
  * once, straight into a chunk buffer, which goes over when full, 50 ms after its first line, when
  * the app closes and on exit.
+ *
+ * A line can also be handed over unformatted (`later`): the one line of every request is. Formatted
+ * one at a time between requests, with the caches full of request handling, a line cost about 13 µs
+ * of a 60 µs GET; formatted together, a few hundred in a row, about a sixth of that (issue 8). A
+ * waiting line is formatted before any other line is written and before every flush, so the log
+ * keeps the order of events, and it keeps the time it was handed over (`timestamp`, pino's option).
  */
 export class BatchedLogDestination {
   private chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES)
@@ -28,12 +36,30 @@ export class BatchedLogDestination {
   private timer: NodeJS.Timeout | undefined
   private out: ChunkStream | undefined
   private closed = false
+  private waiting: { time: number; writeLine: () => void }[] = []
+  /** The time of the waiting line being formatted, undefined when any other line is. */
+  private replaying: number | undefined
 
   constructor(private readonly fd = 1) {
     open.add(this)
   }
 
+  /** pino's `timestamp` option for a logger writing here: a waiting line keeps its own time. */
+  readonly timestamp = (): string => `,"time":${this.replaying ?? Date.now()}`
+
+  /**
+   * Takes a line to format later: `writeLine` logs it (through a logger that writes here) when the
+   * next other line comes, at the next flush, or once enough wait; after close, at once.
+   */
+  later(writeLine: () => void): void {
+    if (this.closed) return writeLine()
+    this.waiting.push({ time: Date.now(), writeLine })
+    if (this.waiting.length >= MAX_WAITING_LINES) this.formatWaiting()
+    else this.timer ??= setTimeout(() => this.flush(), FLUSH_AFTER_MS).unref()
+  }
+
   write(line: string): void {
+    if (this.waiting.length > 0) this.formatWaiting()
     const room = line.length * MAX_BYTES_PER_UNIT
     if (this.closed || room > CHUNK_BYTES) {
       this.flush()
@@ -46,6 +72,7 @@ export class BatchedLogDestination {
 
   /** Writes every waiting line, as one chunk. */
   flush(): void {
+    if (this.waiting.length > 0) this.formatWaiting()
     clearTimeout(this.timer)
     this.timer = undefined
     if (this.used === 0) return
@@ -54,6 +81,21 @@ export class BatchedLogDestination {
     this.chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES)
     this.used = 0
     this.stream().write(full)
+  }
+
+  /** Formats the waiting lines, in the order they came, each with its own time. */
+  private formatWaiting(): void {
+    // Taken out first: formatting writes here, and a line written meanwhile must not format them again.
+    const waiting = this.waiting
+    this.waiting = []
+    try {
+      for (const { time, writeLine } of waiting) {
+        this.replaying = time
+        writeLine()
+      }
+    } finally {
+      this.replaying = undefined
+    }
   }
 
   /** The process is exiting: whatever waits is written now. */

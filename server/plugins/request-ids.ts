@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http'
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import type { Logger } from 'pino'
 
 import { GUID_PATTERN } from '../../schemas/common.ts'
 import { redactUrl } from '../journal/journal.ts'
@@ -37,7 +38,14 @@ export function setRequestIdHeaders(
   reply.header('x-ms-correlation-request-id', correlationIdOf(request.raw, random))
 }
 
-async function requestIds(app: FastifyInstance, options: { random: RandomSource }) {
+interface RequestIdsOptions {
+  random: RandomSource
+  /** Writes a request's line later (log-destination.ts); by default it is written at once. */
+  later?: ((writeLine: () => void) => void) | undefined
+}
+
+async function requestIds(app: FastifyInstance, options: RequestIdsOptions) {
+  const later = options.later ?? ((writeLine: () => void) => writeLine())
   // Callback-style hooks here and in the journal: no promise per hook per request (issue 8).
   app.addHook('onRequest', (request, reply, done) => {
     setRequestIdHeaders(request, reply, options.random)
@@ -45,21 +53,21 @@ async function requestIds(app: FastifyInstance, options: { random: RandomSource 
   })
   // One log line per request, with both ids, written with the root logger: the request's own
   // logger is a child made only when used (lazy-logger.ts), and this line would make it every time.
+  // Its fields are taken now; the emulator's own log formats it later, with others (`later`).
   app.addHook('onResponse', (request, reply, done) => {
-    app.log.info(
-      {
-        reqId: request.id,
-        correlationId: correlationIdOf(request.raw, options.random),
-        method: request.method,
-        url: redactUrl(request.url),
-        statusCode: reply.statusCode,
-        durationMs: Math.round(reply.elapsedTime * 100) / 100,
-        tenantId: request.caller?.tenantId,
-        principalId: request.caller?.objectId,
-        connection: request.connectionKey ?? undefined,
-      },
-      'request completed',
-    )
+    if (!(app.log as unknown as Logger).isLevelEnabled('info')) return done()
+    const line = {
+      reqId: request.id,
+      correlationId: correlationIdOf(request.raw, options.random),
+      method: request.method,
+      url: redactUrl(request.url),
+      statusCode: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime * 100) / 100,
+      tenantId: request.caller?.tenantId,
+      principalId: request.caller?.objectId,
+      connection: request.connectionKey ?? undefined,
+    }
+    later(() => app.log.info(line, 'request completed'))
     done()
   })
 }
