@@ -32,7 +32,10 @@ export function loadMigrations(): Migration[] {
 
 /**
  * Brings the schema to the latest version, tracked in `PRAGMA user_version`. Pending migrations
- * run in one transaction: a failure leaves the database as it was. A database written by a newer
+ * run in one transaction: a failure leaves the database as it was. They run with foreign keys off,
+ * as SQLite's way of rebuilding a table needs (https://www.sqlite.org/lang_altertable.html#otheralter:
+ * dropping the old table must not cascade), and every key is checked before the commit: a
+ * migration that leaves a dangling reference fails. A database written by a newer
  * emulator is refused rather than misread. A database on read-only storage is served from an
  * in-memory copy (open.ts): that copy is brought up to date, the file is left as it is, and
  * writes stay refused.
@@ -49,12 +52,23 @@ export function migrate(db: Db, migrations: Migration[] = loadMigrations()): num
   if (pending.length === 0) return current
   const readOnlyCopy = db.memory && isReadOnly(db)
   if (readOnlyCopy) db.pragma('query_only = OFF')
+  // Outside the transaction: inside one, SQLite ignores the pragma.
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number
+  db.pragma('foreign_keys = OFF')
   try {
     db.transaction(() => {
       for (const m of pending) db.exec(m.sql)
+      const dangling = db.pragma('foreign_key_check') as { table: string; parent: string }[]
+      if (dangling.length > 0) {
+        const { table, parent } = dangling[0]!
+        throw new Error(
+          `Migrating the database left ${dangling.length} row(s) referring to missing rows (first: ${table} -> ${parent})`,
+        )
+      }
       db.pragma(`user_version = ${latest}`)
     })()
   } finally {
+    db.pragma(`foreign_keys = ${foreignKeys}`)
     if (readOnlyCopy) db.pragma('query_only = ON')
   }
   return latest

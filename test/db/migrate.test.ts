@@ -3,6 +3,13 @@ import { describe, expect, it } from 'vitest'
 
 import { loadMigrations, migrate } from '../../db/migrate.ts'
 import { isReadOnly, openDatabase } from '../../db/open.ts'
+import { createRepositories } from '../../db/repositories/index.ts'
+import { createKeyRing } from '../../server/auth/key-ring.ts'
+import { systemClock } from '../../server/clock.ts'
+import { DEMO_FIXTURES_PATH, loadFixtureFile } from '../../server/fixtures.ts'
+import { cryptoRandom } from '../../server/random.ts'
+import { createStateService } from '../../server/state/state-service.ts'
+import { CONTOSO } from '../helpers/demo.ts'
 
 describe('migrations', () => {
   it('bring an empty database to the latest version, once', () => {
@@ -47,6 +54,87 @@ describe('migrations', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(latest)
     expect(isReadOnly(db)).toBe(true)
     expect(() => db.exec("INSERT INTO meta (key, value) VALUES ('k', 'v')")).toThrow(/readonly/)
+    db.close()
+  })
+
+  it('rebuild tables (0006) keeping every row, the foreign keys and the constraints', () => {
+    const db = openDatabase(':memory:')
+    migrate(db, loadMigrations().slice(0, 5))
+    const repos = createRepositories(db)
+    createStateService({
+      repos,
+      keys: createKeyRing(repos.tenants),
+      clock: systemClock,
+      random: cryptoRandom,
+      fixtures: loadFixtureFile(DEMO_FIXTURES_PATH),
+    }).seedInitial()
+    db.prepare(
+      "INSERT INTO oauth_grants (kind, id, tenant_id, data, expires_at) VALUES ('refresh', 'r1', ?, '{}', 1)",
+    ).run(CONTOSO.tenantId)
+    const tables = db
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+      .all()
+      .map((t) => t.name)
+    const everyRow = () =>
+      Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM "${t}" ORDER BY 1, 2`).all()]))
+    const before = everyRow()
+    expect(before['flow_permissions']!.length).toBeGreaterThan(5)
+    expect(before['flows']!.length).toBeGreaterThan(3)
+
+    expect(migrate(db)).toBe(loadMigrations().length)
+    // Dropping the old tables cascaded to nothing: every row of every table is still there.
+    expect(everyRow()).toEqual(before)
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
+    const schema = (d: typeof db) =>
+      d
+        .prepare("SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+        .all()
+    const fresh = openDatabase(':memory:')
+    migrate(fresh)
+    expect(schema(db)).toEqual(schema(fresh))
+    fresh.close()
+
+    const flow = db
+      .prepare<[], { environment: string; name: string }>('SELECT environment, name FROM flows')
+      .get()!
+    const grant = db.prepare(
+      "INSERT INTO flow_permissions (environment, flow, principal_id, principal_type, role_name) VALUES (?, ?, 'p', ?, ?)",
+    )
+    expect(() => grant.run(flow.environment, flow.name, 'Robot', 'CanView')).toThrow(
+      /CHECK constraint failed/,
+    )
+    expect(() => grant.run(flow.environment, flow.name, 'User', 'Boss')).toThrow(/CHECK constraint failed/)
+    expect(() => grant.run(flow.environment, 'no-such-flow', 'User', 'CanView')).toThrow(/FOREIGN KEY/)
+    expect(() => db.prepare("UPDATE flows SET state = 'Paused'").run()).toThrow(/CHECK constraint failed/)
+    expect(() =>
+      db
+        .prepare("INSERT INTO oauth_grants (kind, id, data, expires_at) VALUES ('ticket', 'x', '{}', 1)")
+        .run(),
+    ).toThrow(/CHECK constraint failed/)
+    // The rebuilt children point at the rebuilt parents: deleting a flow still takes its permissions.
+    db.prepare('DELETE FROM flows WHERE environment = ? AND name = ?').run(flow.environment, flow.name)
+    const left = db
+      .prepare('SELECT count(*) AS n FROM flow_permissions WHERE environment = ? AND flow = ?')
+      .get(flow.environment, flow.name)
+    expect(left).toEqual({ n: 0 })
+    db.close()
+  })
+
+  it('fail, changing nothing, when a migration leaves a row referring to a missing one', () => {
+    const db = openDatabase(':memory:')
+    const dangling = [
+      ...loadMigrations(),
+      {
+        version: loadMigrations().length + 1,
+        file: '9999-dangling.sql',
+        sql: "INSERT INTO environments (name, tenant_id, display_name, is_default, location, created_time) VALUES ('e', 'missing', 'x', 0, 'l', 't');",
+      },
+    ]
+    expect(() => migrate(db, dangling)).toThrow(
+      /left 1 row\(s\) referring to missing rows \(first: environments -> tenants\)/,
+    )
+    expect(db.pragma('user_version', { simple: true })).toBe(0)
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
     db.close()
   })
 
