@@ -15,15 +15,18 @@ import type { RandomSource } from '../random.ts'
  */
 
 const GUID = new RegExp(GUID_PATTERN)
-const correlationIds = new WeakMap<IncomingMessage, string>()
+// Kept on the raw request itself, not in a WeakMap: an entry per request in a WeakMap is extra
+// work for every young-generation garbage collection (issue 8).
+const CORRELATION_ID = Symbol('correlationId')
+type Tagged = IncomingMessage & { [CORRELATION_ID]?: string }
 
 /** The correlation id of a raw request, decided once: only a well-formed GUID from the client is trusted. */
 export function correlationIdOf(raw: IncomingMessage, random: RandomSource): string {
-  let id = correlationIds.get(raw)
+  let id = (raw as Tagged)[CORRELATION_ID]
   if (id === undefined) {
     const sent = raw.headers['x-ms-correlation-request-id']
     id = typeof sent === 'string' && GUID.test(sent) ? sent.toLowerCase() : random.uuid()
-    correlationIds.set(raw, id)
+    ;(raw as Tagged)[CORRELATION_ID] = id
   }
   return id
 }
