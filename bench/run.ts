@@ -11,10 +11,16 @@ import { emulatorArgs, mint, startProcess } from './processes.ts'
  * `npm run bench`: the emulator against a bare Fastify baseline in the same run, under the same
  * load (10 connections, warm-up, fixed duration), alternating the two so machine drift hits both.
  * Prints a table and writes bench/results/latest.json. Targets are ratios, never timed assertions.
+ *
+ * Each scenario is measured in rounds: a baseline run and an emulator run back to back (which one
+ * goes first alternates), giving one ratio per round. A scenario's ratio is the median of its
+ * rounds' ratios: this machine's throughput drifts by a third within a minute, and a pair measured
+ * seconds apart shares the drift, while one disturbed round does not move a median of five.
  */
 
 const CONNECTIONS = 10
-const DURATION = Number(process.env['BENCH_DURATION'] ?? 2)
+const DURATION = positive('BENCH_DURATION', 1)
+const ROUNDS = positive('BENCH_ROUNDS', 5)
 const ADMIN = '/providers/Microsoft.ProcessSimple/scopes/admin'
 const API = 'api-version=2016-11-01'
 const INVOICE = '23d920c4-0119-4d63-b3dc-07bb4ff5bf9d'
@@ -35,8 +41,19 @@ interface Row {
   p99: number
   baselineRps: number
   ratio: number
+  /** Each round's emulator req/s over the baseline's. */
+  roundRatios: number[]
   note?: string
 }
+
+/** A whole number of seconds or rounds from the environment, at least 1. */
+function positive(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback)
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1`)
+  return value
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 async function load(
   url: string,
@@ -66,7 +83,6 @@ async function main() {
     cold.emulator.push(e.coldStartMs)
     await e.stop()
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
   extra['coldStart'] = {
     emulatorMs: median(cold.emulator),
     baselineMs: median(cold.baseline),
@@ -160,22 +176,32 @@ async function main() {
     baselineOptions: Partial<autocannon.Options>,
     note?: string,
   ) => {
-    await load(`${baseline.base}/json`, baselineOptions, 1)
-    await load(emulatorOptions.url, emulatorOptions, 1)
+    const runBaseline = () => load(`${baseline.base}/json`, baselineOptions)
+    const runEmulator = () => load(emulatorOptions.url, emulatorOptions)
+    // Warm-up: both JITs compile the request path before anything counts.
+    await runBaseline()
+    await runEmulator()
     const b: Load[] = []
     const e: Load[] = []
-    for (let i = 0; i < 2; i++) {
-      b.push(await load(`${baseline.base}/json`, baselineOptions))
-      e.push(await load(emulatorOptions.url, emulatorOptions))
+    for (let i = 0; i < ROUNDS; i++) {
+      if (i % 2 === 0) {
+        b.push(await runBaseline())
+        e.push(await runEmulator())
+      } else {
+        e.push(await runEmulator())
+        b.push(await runBaseline())
+      }
     }
-    const mean = (xs: Load[], key: keyof Load) => xs.reduce((s, x) => s + x[key], 0) / xs.length
+    const of = (xs: Load[], key: keyof Load) => median(xs.map((x) => x[key]))
+    const roundRatios = e.map((x, i) => x.rps / b[i]!.rps)
     const row: Row = {
       scenario: name,
-      rps: Math.round(mean(e, 'rps')),
-      p50: mean(e, 'p50'),
-      p99: mean(e, 'p99'),
-      baselineRps: Math.round(mean(b, 'rps')),
-      ratio: mean(e, 'rps') / mean(b, 'rps'),
+      rps: Math.round(of(e, 'rps')),
+      p50: of(e, 'p50'),
+      p99: of(e, 'p99'),
+      baselineRps: Math.round(of(b, 'rps')),
+      ratio: median(roundRatios),
+      roundRatios,
       ...(note ? { note } : {}),
     }
     rows.push(row)
@@ -265,6 +291,7 @@ async function main() {
     node: process.version,
     connections: CONNECTIONS,
     durationSeconds: DURATION,
+    rounds: ROUNDS,
     scenarios: rows,
     ...extra,
   }
