@@ -6,7 +6,7 @@ import { Compile } from 'typebox/compile'
 
 import { PACKAGE_ROOT } from '../db/package-root.ts'
 import { FixtureDocument } from '../schemas/fixture.ts'
-import { readPfx } from './tls/certificates.ts'
+import { certificateOfPfx } from './tls/pfx.ts'
 
 /** The demo tenant shipped with the emulator, loaded when no `--fixtures` is given. */
 export const DEMO_FIXTURES_PATH = join(PACKAGE_ROOT, 'fixtures', 'demo-tenant.json')
@@ -80,7 +80,7 @@ function semanticProblems(doc: FixtureDocument): string[] {
           if (!isCertificate(c.certificatePem)) problems.push(`${where}: not a PEM X.509 certificate`)
         } else {
           try {
-            readPfx(Buffer.from(c.pfxBase64, 'base64'), c.password)
+            certificateOfPfx(Buffer.from(c.pfxBase64, 'base64'), c.password)
           } catch (error) {
             problems.push(`${where}: ${(error as Error).message}`)
           }

@@ -1,7 +1,8 @@
 import type { ConnectionRow } from '../../db/repositories/connections.ts'
 import type { Repositories } from '../../db/repositories/index.ts'
 import type { ConnectionFixture } from '../../schemas/fixture.ts'
-import { readPfx, sha1Thumbprint } from '../tls/certificates.ts'
+import { sha1Thumbprint } from '../tls/certificates.ts'
+import { certificateOfPfx } from '../tls/pfx.ts'
 
 /**
  * Builds a connection record from what a user gives (the control plane or a fixture), checking
@@ -33,7 +34,7 @@ export function buildConnection(
   if (!app) return { problem: `clientId '${input.clientId}' is no application of tenant ${tenantId}` }
   let certificatePem: string
   try {
-    certificatePem = readPfx(Buffer.from(input.pfxBase64, 'base64'), input.password).certificatePem
+    certificatePem = certificateOfPfx(Buffer.from(input.pfxBase64, 'base64'), input.password)
   } catch (error) {
     return { problem: `pfxBase64: ${(error as Error).message}` }
   }

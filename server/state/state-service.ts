@@ -7,7 +7,8 @@ import { toFlowTimestamp, type Clock } from '../clock.ts'
 import { buildConnection } from '../connector/connection-factory.ts'
 import { FixtureError, validateFixtureDocument } from '../fixtures.ts'
 import type { RandomSource } from '../random.ts'
-import { newRsaKeyPemAsync, readPfx, sha1Thumbprint } from '../tls/certificates.ts'
+import { newRsaKeyPemAsync, sha1Thumbprint } from '../tls/certificates.ts'
+import { certificateOfPfx } from '../tls/pfx.ts'
 import { cloneTenant, templateOf } from './clone-tenant.ts'
 import { exportState } from './export.ts'
 import { mergeFixture } from './merge.ts'
@@ -36,7 +37,7 @@ export function createStateService(deps: {
         buildConnection,
         generateSigningKey: (tenant) => generateSigningKeyPems(tenant.displayName, clock.now()),
         kidOf: sha1Thumbprint,
-        certificateOfPfx: (pfx, password) => readPfx(Buffer.from(pfx, 'base64'), password).certificatePem,
+        certificateOfPfx: (pfx, password) => certificateOfPfx(Buffer.from(pfx, 'base64'), password),
       })
     } catch (error) {
       if (error instanceof SeedError) throw new FixtureError(`${source}: ${error.message}`)

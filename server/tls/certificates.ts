@@ -3,11 +3,6 @@ import { isIP } from 'node:net'
 
 import forge from 'node-forge'
 
-import { useNativePkcs12Kdf } from './pkcs12-kdf.ts'
-
-// PFX files are read with node-forge, its key derivation swapped for a native one (pkcs12-kdf.ts).
-useNativePkcs12Kdf()
-
 /**
  * X.509 certificates for the emulator's own needs: token-signing certificates, its local CA and
  * the leaf certificates that CA issues for HTTPS. Keys come from Node's crypto (fast, native);
@@ -122,43 +117,4 @@ export function sha1Thumbprint(certificatePem: string): string {
 /** base64url SHA-256 of the DER certificate: `x5t#S256`. */
 export function sha256Thumbprint(certificatePem: string): string {
   return createHash('sha256').update(new X509Certificate(certificatePem).raw).digest('base64url')
-}
-
-const pfxCache = new Map<string, KeyAndCertificate>()
-
-/**
- * The certificate and key inside a PKCS#12 (PFX) file, as the connector's certificate form takes
- * them. Decrypting a PFX takes milliseconds (key derivation, 3DES in JavaScript) and the same few
- * files are read at every seed and reset, so results are remembered by content and password.
- */
-export function readPfx(pfx: Buffer, password: string): KeyAndCertificate {
-  const key = createHash('sha256').update(pfx).update('\0').update(password).digest('base64')
-  let result = pfxCache.get(key)
-  if (!result) {
-    result = decodePfx(pfx, password)
-    if (pfxCache.size > 100) pfxCache.clear()
-    pfxCache.set(key, result)
-  }
-  return result
-}
-
-function decodePfx(pfx: Buffer, password: string): KeyAndCertificate {
-  let p12: forge.pkcs12.Pkcs12Pfx
-  try {
-    p12 = forge.pkcs12.pkcs12FromAsn1(
-      forge.asn1.fromDer(forge.util.createBuffer(pfx.toString('binary'))),
-      password,
-    )
-  } catch (error) {
-    throw new Error(`not a PFX file, or the password is wrong (${(error as Error).message})`)
-  }
-  const cert = p12.getBags({ bagType: forge.pki.oids['certBag']! })[forge.pki.oids['certBag']!]?.[0]?.cert
-  const keyBags = p12.getBags({ bagType: forge.pki.oids['pkcs8ShroudedKeyBag']! })
-  const key = keyBags[forge.pki.oids['pkcs8ShroudedKeyBag']!]?.[0]?.key
-  if (!cert || !key) throw new Error('the PFX file must hold a certificate and its private key')
-  const privateKeyInfo = forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(key))
-  return {
-    certificatePem: forge.pki.certificateToPem(cert),
-    privateKeyPem: forge.pki.privateKeyInfoToPem(privateKeyInfo),
-  }
 }
