@@ -4,13 +4,22 @@ import { ModifyPermissionsBody, PermissionList } from '../../schemas/permission.
 import { callerOf } from '../plugins/auth.ts'
 import { requireFlow, resolveEnvironment } from './environment-access.ts'
 import { modifyPermissions } from './modify-permissions.ts'
-import { errorResponses, FlowParams, noContent, SECURITY, TAGS, sendEmpty } from './route-schemas.ts'
+import {
+  errorResponses,
+  FlowParams,
+  noContent,
+  SECURITY,
+  TAGS,
+  sendEmpty,
+  serializedOnce,
+} from './route-schemas.ts'
 import type { Surface } from './surface.ts'
 import { toPermissions } from './views.ts'
 
 /** A flow's owner roles: read and edit (flow-admin-api.md §2.1, §4). */
 const permissions: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { surface }) => {
   const { repos } = app.emulator
+  const sendPermissions = serializedOnce()
 
   app.get(
     '/environments/:environment/flows/:flow/permissions',
@@ -27,12 +36,11 @@ const permissions: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app,
         response: { 200: PermissionList, ...errorResponses(404) },
       },
     },
-    (request) => {
+    (request, reply) => {
       const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
       const flow = requireFlow(repos, env, request.params.flow)
-      return {
-        value: toPermissions(repos.permissions.listVisible(env.name, flow.name), env),
-      }
+      const views = toPermissions(repos.permissions.listVisible(env.name, flow.name), env)
+      sendPermissions(reply, views, () => ({ value: views }))
     },
   )
 

@@ -51,3 +51,30 @@ export function sendEmpty(
 ): unknown {
   return reply.code(status).send()
 }
+
+type Serialized = string | ArrayBuffer | Buffer
+interface SerializingReply {
+  serialize(payload: unknown): Serialized
+  type(contentType: string): unknown
+}
+
+/**
+ * A route's 200 body, serialized once for each view it is built from. The read cache hands out the
+ * same frozen rows, and views.ts the same frozen views, until their table is written, so an
+ * unchanged answer is sent as the text it was the first time (a GET permissions was ~4% JSON
+ * serialization, issue 8). One per route: the surfaces may serialize the same view differently.
+ */
+export function serializedOnce() {
+  const bodies = new WeakMap<object, Serialized>()
+  return (reply: SerializingReply, view: object, body: () => unknown): void => {
+    let text = bodies.get(view)
+    if (text === undefined) {
+      text = reply.serialize(body())
+      // A view built for this request only (not frozen) could change: it is never remembered.
+      if (Object.isFrozen(view)) bodies.set(view, text)
+    }
+    // Typed replies take the schema's body type; this is that body, already serialized.
+    const typed = reply.type('application/json; charset=utf-8') as { send(payload: Serialized): unknown }
+    typed.send(text)
+  }
+}
