@@ -26,7 +26,7 @@ process.on('exit', () => {
  *
  * A line can also be handed over unformatted (`later`): the one line of every request is. Formatted
  * one at a time between requests, with the caches full of request handling, a line cost about 13 µs
- * of a 60 µs GET; formatted together, a few hundred in a row, about a sixth of that (issue 8). A
+ * of a 65 µs GET; formatted together, a few hundred in a row, a little over half of that (issue 8). A
  * waiting line is formatted before any other line is written and before every flush, so the log
  * keeps the order of events, and it keeps the time it was handed over (`timestamp`, pino's option).
  */
