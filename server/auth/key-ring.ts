@@ -10,16 +10,25 @@ export function createKeyRing(tenants: TenantsRepository) {
   const byTenant = new Map<string, SigningKey>()
 
   let generation = 0
+  // The keys as last loaded, by tenant and PEMs: a reset or import brings the same keys back, and
+  // parsing and checking them again was most of a reset's time (issue 8).
+  let loaded = new Map<string, SigningKey>()
 
   function reload(): void {
     generation++
     byKid.clear()
     byTenant.clear()
+    const previous = loaded
+    loaded = new Map()
     for (const row of tenants.signingKeys()) {
-      const key = loadSigningKey(row.tenant_id, {
-        privateKeyPem: row.private_key_pem,
-        certificatePem: row.certificate_pem,
-      })
+      const id = `${row.tenant_id}\0${row.private_key_pem}\0${row.certificate_pem}`
+      const key =
+        previous.get(id) ??
+        loadSigningKey(row.tenant_id, {
+          privateKeyPem: row.private_key_pem,
+          certificatePem: row.certificate_pem,
+        })
+      loaded.set(id, key)
       byKid.set(key.kid, key)
       byTenant.set(row.tenant_id.toLowerCase(), key)
     }

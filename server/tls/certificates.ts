@@ -109,9 +109,20 @@ export function createCertificate(
   return { privateKeyPem, certificatePem: forge.pki.certificateToPem(cert) }
 }
 
-/** base64url SHA-1 of the DER certificate: Entra's `x5t` and `kid`. */
+const thumbprints = new Map<string, string>()
+
+/**
+ * base64url SHA-1 of the DER certificate: Entra's `x5t` and `kid`. Remembered by PEM: every seed
+ * and reset asks again for the same few certificates, and parsing one is most of the cost.
+ */
 export function sha1Thumbprint(certificatePem: string): string {
-  return createHash('sha1').update(new X509Certificate(certificatePem).raw).digest('base64url')
+  let thumbprint = thumbprints.get(certificatePem)
+  if (thumbprint === undefined) {
+    thumbprint = createHash('sha1').update(new X509Certificate(certificatePem).raw).digest('base64url')
+    if (thumbprints.size >= 1000) thumbprints.clear()
+    thumbprints.set(certificatePem, thumbprint)
+  }
+  return thumbprint
 }
 
 /** base64url SHA-256 of the DER certificate: `x5t#S256`. */
