@@ -14,7 +14,7 @@ import {
   serializedOnce,
 } from './route-schemas.ts'
 import type { Surface } from './surface.ts'
-import { toPermissions } from './views.ts'
+import { toPermission } from './views.ts'
 
 /** A flow's owner roles: read and edit (flow-admin-api.md §2.1, §4). */
 const permissions: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { surface }) => {
@@ -39,8 +39,8 @@ const permissions: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app,
     (request, reply) => {
       const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
       const flow = requireFlow(repos, env, request.params.flow)
-      const views = toPermissions(repos.permissions.listVisible(env.name, flow.name), env)
-      sendPermissions(reply, views, () => ({ value: views }))
+      const rows = repos.permissions.listVisible(env.name, flow.name)
+      sendPermissions(reply, rows, () => ({ value: rows.map((row) => toPermission(row, env)) }))
     },
   )
 

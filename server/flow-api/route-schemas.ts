@@ -59,19 +59,19 @@ interface SerializingReply {
 }
 
 /**
- * A route's 200 body, serialized once for each view it is built from. The read cache hands out the
- * same frozen rows, and views.ts the same frozen views, until their table is written, so an
- * unchanged answer is sent as the text it was the first time (a GET permissions was ~4% JSON
- * serialization, issue 8). One per route: the surfaces may serialize the same view differently.
+ * A route's 200 body, built and serialized once for each value it comes from. The read cache hands
+ * out the same frozen rows until their table is written, so an unchanged answer is sent as the text
+ * it was the first time (a GET permissions was ~4% JSON serialization, issue 8). One per route: the
+ * surfaces may serialize the same rows differently.
  */
 export function serializedOnce() {
   const bodies = new WeakMap<object, Serialized>()
-  return (reply: SerializingReply, view: object, body: () => unknown): void => {
-    let text = bodies.get(view)
+  return (reply: SerializingReply, source: object, body: () => unknown): void => {
+    let text = bodies.get(source)
     if (text === undefined) {
       text = reply.serialize(body())
-      // A view built for this request only (not frozen) could change: it is never remembered.
-      if (Object.isFrozen(view)) bodies.set(view, text)
+      // A value built for this request only (not frozen) could change: it is never remembered.
+      if (Object.isFrozen(source)) bodies.set(source, text)
     }
     // Typed replies take the schema's body type; this is that body, already serialized.
     const typed = reply.type('application/json; charset=utf-8') as { send(payload: Serialized): unknown }

@@ -66,22 +66,6 @@ export function toPermission(row: PermissionRow, env: EnvironmentRow): Permissio
   }
 }
 
-const permissionViews = new WeakMap<readonly PermissionRow[], Permission[]>()
-
-/**
- * A flow's permission rows as the service lists them. The read cache (read-cache.ts) hands out the
- * same frozen rows until the table is written, so their views are built once, not per request.
- */
-export function toPermissions(rows: readonly PermissionRow[], env: EnvironmentRow): Permission[] {
-  let views = permissionViews.get(rows)
-  if (views === undefined) {
-    views = rows.map((row) => toPermission(row, env))
-    // Frozen as the rows are: a caller that changed a shared view would throw, not corrupt the next response.
-    if (Object.isFrozen(rows)) permissionViews.set(rows, Object.freeze(views) as Permission[])
-  }
-  return views
-}
-
 export function toUserDetails(row: UserDetailsRow): UserDetails {
   return {
     tenantId: row.tenant_id,
