@@ -3,6 +3,8 @@ import { isIP } from 'node:net'
 
 import forge from 'node-forge'
 
+import { boundedMemo } from './bounded-memo.ts'
+
 /**
  * X.509 certificates for the emulator's own needs: token-signing certificates, its local CA and
  * the leaf certificates that CA issues for HTTPS. Keys come from Node's crypto (fast, native);
@@ -109,20 +111,16 @@ export function createCertificate(
   return { privateKeyPem, certificatePem: forge.pki.certificateToPem(cert) }
 }
 
-const thumbprints = new Map<string, string>()
+const thumbprints = boundedMemo<string>(1000)
 
 /**
  * base64url SHA-1 of the DER certificate: Entra's `x5t` and `kid`. Remembered by PEM: every seed
  * and reset asks again for the same few certificates, and parsing one is most of the cost.
  */
 export function sha1Thumbprint(certificatePem: string): string {
-  let thumbprint = thumbprints.get(certificatePem)
-  if (thumbprint === undefined) {
-    thumbprint = createHash('sha1').update(new X509Certificate(certificatePem).raw).digest('base64url')
-    if (thumbprints.size >= 1000) thumbprints.clear()
-    thumbprints.set(certificatePem, thumbprint)
-  }
-  return thumbprint
+  return thumbprints(certificatePem, () =>
+    createHash('sha1').update(new X509Certificate(certificatePem).raw).digest('base64url'),
+  )
 }
 
 /** base64url SHA-256 of the DER certificate: `x5t#S256`. */

@@ -4,12 +4,13 @@ import { createSecureContext, TLSSocket } from 'node:tls'
 
 import forge from 'node-forge'
 
+import { boundedMemo } from './bounded-memo.ts'
 import { useNativePkcs12Kdf } from './pkcs12-kdf.ts'
 
 // The files OpenSSL cannot read go to node-forge, its key derivation swapped for a native one.
 useNativePkcs12Kdf()
 
-const cache = new Map<string, string>()
+const remembered = boundedMemo<string>(100)
 
 /**
  * The certificate (PEM) of a PKCS#12 (PFX) file, as the connector's certificate form takes it: the
@@ -18,13 +19,7 @@ const cache = new Map<string, string>()
  */
 export function certificateOfPfx(pfx: Buffer, password: string): string {
   const key = createHash('sha256').update(pfx).update('\0').update(password).digest('base64')
-  let certificatePem = cache.get(key)
-  if (certificatePem === undefined) {
-    certificatePem = openSslCertificate(pfx, password) ?? forgeCertificate(pfx, password)
-    if (cache.size > 100) cache.clear()
-    cache.set(key, certificatePem)
-  }
-  return certificatePem
+  return remembered(key, () => openSslCertificate(pfx, password) ?? forgeCertificate(pfx, password))
 }
 
 /**
