@@ -16,9 +16,9 @@ const digest: (hash: string, data: Buffer) => Buffer =
 
 /**
  * The PKCS#12 key derivation (RFC 7292 appendix B.2) on node:crypto's hashes. node-forge runs its
- * 2048 iterations in JavaScript SHA-1, about 15 ms per key, and reading a PFX takes three keys: the
- * demo tenant's certificate connection cost every start about 50 ms (issue 8). Same inputs, same
- * bytes as forge's (a test compares them).
+ * 2048 iterations in JavaScript SHA-1, about 15 ms per key, and reading a PFX takes three keys
+ * (issue 8). Since OpenSSL reads most PFX files (pfx.ts), this serves the ones only forge can read,
+ * the legacy RC2 exports. Same inputs, same bytes as forge's (a test compares them).
  */
 export function pkcs12Key(
   password: string | null | undefined,
