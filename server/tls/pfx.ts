@@ -5,10 +5,6 @@ import { createSecureContext, TLSSocket } from 'node:tls'
 import forge from 'node-forge'
 
 import { boundedMemo } from './bounded-memo.ts'
-import { useNativePkcs12Kdf } from './pkcs12-kdf.ts'
-
-// The files OpenSSL cannot read go to node-forge, its key derivation swapped for a native one.
-useNativePkcs12Kdf()
 
 const remembered = boundedMemo<string>(100)
 
@@ -25,9 +21,9 @@ export function certificateOfPfx(pfx: Buffer, password: string): string {
 /**
  * OpenSSL reads the file as Node's TLS would serve it: a wrong password, a file without a private
  * key or anything else it refuses throws, and the certificate is the one that goes with the key.
- * About 2 ms, where node-forge takes about 30 (3DES in JavaScript): the demo tenant's certificate
- * connection made every start pay that (issue 8). OpenSSL 3 no longer reads the legacy ciphers
- * (RC2, RC4) of older exports, so undefined for any refusal: node-forge then decides.
+ * It is much faster than node-forge's JavaScript ciphers, and the demo tenant's certificate
+ * connection is read at every start. OpenSSL 3 no longer reads the legacy ciphers (RC2, RC4) of
+ * older exports, so undefined for any refusal: node-forge then decides.
  */
 function openSslCertificate(pfx: Buffer, password: string): string | undefined {
   let socket: TLSSocket | undefined
@@ -46,6 +42,11 @@ function openSslCertificate(pfx: Buffer, password: string): string | undefined {
   }
 }
 
+/**
+ * node-forge, as it ships, reads the legacy exports OpenSSL 3 refuses. It is slow (its key
+ * derivation and ciphers run in JavaScript), but only such files pay for it, and a user's old
+ * export keeps working without a conversion step.
+ */
 function forgeCertificate(pfx: Buffer, password: string): string {
   let p12: forge.pkcs12.Pkcs12Pfx
   try {

@@ -13,7 +13,7 @@ const DEMO_PEM = readFileSync('fixtures/certs/contoso-automation.pem', 'utf8')
 const LEGACY_PFX = readFileSync(new URL('./contoso-automation-rc2.pfx', import.meta.url))
 const demoCertificate = new X509Certificate(DEMO_PEM)
 
-describe('reading the certificate of a PFX (issue 8: OpenSSL first, node-forge for what it refuses)', () => {
+describe('reading the certificate of a PFX (OpenSSL first, node-forge for what it refuses)', () => {
   it('reads the demo PFX (3DES) to the certificate of its PEM twin, as PEM with LF line ends', () => {
     const pem = certificateOfPfx(DEMO_PFX, 'emulator')
     expect(new X509Certificate(pem).fingerprint256).toBe(demoCertificate.fingerprint256)
