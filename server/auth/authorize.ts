@@ -1,5 +1,5 @@
 import type { DirectoryRepository } from '../../db/repositories/directory.ts'
-import { errors } from '../errors.ts'
+import { errors } from '../errors/index.ts'
 import { FLOW_ADMIN_ROLES } from './directory-roles.ts'
 import type { Caller } from './token-verifier.ts'
 

@@ -1,7 +1,7 @@
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose'
 
 import type { Clock } from '../clock.ts'
-import { errors } from '../errors.ts'
+import { errors } from '../errors/index.ts'
 import { FLOW_API_AUDIENCES } from './audiences.ts'
 import type { Issuers } from './issuers.ts'
 import type { KeyRing } from './key-ring.ts'

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ConnectionRow } from '../../db/repositories/connections.ts'
 import type { Caller } from '../auth/token-verifier.ts'
 import { toFlowTimestamp } from '../clock.ts'
-import { gatewayErrors } from '../errors.ts'
+import { gatewayErrors } from '../errors/index.ts'
 import { callerOf } from '../plugins/auth.ts'
 
 /**

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 
-import { errors } from '../errors.ts'
+import { controlPlaneErrors } from '../errors/index.ts'
 import { proxiedHost } from '../proxy/proxied-sockets.ts'
 import { isLoopbackAddress } from './loopback.ts'
 
@@ -47,9 +47,10 @@ function refuseOtherOrigins(request: FastifyRequest): void {
   try {
     host = new URL(origin).host
   } catch {
-    throw errors.crossOriginControlCall(origin)
+    throw controlPlaneErrors.crossOriginControlCall(origin)
   }
-  if (host.toLowerCase() !== request.host.toLowerCase()) throw errors.crossOriginControlCall(origin)
+  if (host.toLowerCase() !== request.host.toLowerCase())
+    throw controlPlaneErrors.crossOriginControlCall(origin)
 }
 
 /**
@@ -64,11 +65,11 @@ export async function requireControlAccess(
 ): Promise<FastifyReply | undefined> {
   refuseOtherOrigins(request)
   // Whatever its path, a request through the HTTPS proxy is a client's call to a Microsoft host.
-  if (proxiedHost(request.raw.socket) !== undefined) throw errors.controlPlaneForbidden()
+  if (proxiedHost(request.raw.socket) !== undefined) throw controlPlaneErrors.controlPlaneForbidden()
   const key = this.emulator.controlKey
   if (key === undefined) {
     if (!isLoopbackAddress(request.socket.remoteAddress)) {
-      throw errors.controlPlaneForbidden()
+      throw controlPlaneErrors.controlPlaneForbidden()
     }
     return undefined
   }
@@ -76,7 +77,7 @@ export async function requireControlAccess(
   const fromPage = dashboardKey(request)
   const sent = typeof header === 'string' ? header : (fromPage ?? cookie(request, CONTROL_KEY_COOKIE))
   if (sent === undefined || !timingSafeEqual(digest(sent), digest(key))) {
-    throw errors.controlKeyRequired()
+    throw controlPlaneErrors.controlKeyRequired()
   }
   if (fromPage !== undefined) {
     // The key leaves the address bar at once; from now on the browser sends the cookie.

@@ -6,7 +6,7 @@ import { ErrorEnvelope } from '../../schemas/common.ts'
 import { ConnectionFixture } from '../../schemas/fixture.ts'
 import { toFlowTimestamp } from '../clock.ts'
 import { buildConnection } from '../connector/connection-factory.ts'
-import { connectionErrors } from '../errors.ts'
+import { controlPlaneErrors } from '../errors/index.ts'
 import { sendEmpty } from '../flow-api/route-schemas.ts'
 import { requireTenant } from './tenant-lookup.ts'
 
@@ -97,9 +97,9 @@ const connections: FastifyPluginAsyncTypebox = async (app) => {
       const tenant = requireTenant(repos, tenantName)
       const id = input.id ?? `shared-microsoftflowforadmins-${random.uuid().replace(/-/g, '')}`
       const built = buildConnection(repos, tenant.id, { ...input, id }, toFlowTimestamp(clock.now()))
-      if ('problem' in built) throw connectionErrors.invalid(built.problem)
+      if ('problem' in built) throw controlPlaneErrors.invalidConnection(built.problem)
       const { row, created } = repos.connections.insertOrGet(built.row)
-      if (!created) throw connectionErrors.exists(id)
+      if (!created) throw controlPlaneErrors.connectionExists(id)
       return reply.code(201).send(toConnection(row))
     },
   )
@@ -116,7 +116,8 @@ const connections: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      if (!repos.connections.remove(request.params.id)) throw connectionErrors.notFound(request.params.id)
+      if (!repos.connections.remove(request.params.id))
+        throw controlPlaneErrors.connectionNotFound(request.params.id)
       sendEmpty(reply, 204)
     },
   )

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 
-import { errors } from '../errors.ts'
+import { controlPlaneErrors, errors } from '../errors/index.ts'
 import { sendEmpty } from '../flow-api/route-schemas.ts'
 import { AnyObject, controlErrors, TAGS } from './schemas.ts'
 
@@ -94,7 +94,7 @@ const faults: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      if (!rules.remove(request.params.id)) throw errors.faultNotFound(request.params.id)
+      if (!rules.remove(request.params.id)) throw controlPlaneErrors.faultNotFound(request.params.id)
       sendEmpty(reply, 204)
     },
   )

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 
-import { errors } from '../errors.ts'
+import { controlPlaneErrors } from '../errors/index.ts'
 import { controlErrors, TAGS } from './schemas.ts'
 
 /** GET /_emulator/health and /_emulator/ready: for test runners, Docker and load balancers. */
@@ -50,7 +50,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async () => {
-      if (!ctx.lifecycle.ready) throw errors.notReady()
+      if (!ctx.lifecycle.ready) throw controlPlaneErrors.notReady()
       return { status: 'ready' as const }
     },
   )

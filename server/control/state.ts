@@ -5,7 +5,7 @@ import type { TenantFixture } from '../../schemas/fixture.ts'
 import { FLOW_SERVICE_AUDIENCE } from '../auth/audiences.ts'
 import { AZURE_POWERSHELL_CLIENT_ID } from '../auth/token-issuer.ts'
 import type { EmulatorContext } from '../plugins/emulator-context.ts'
-import { errors } from '../errors.ts'
+import { controlPlaneErrors, errors } from '../errors/index.ts'
 import { sendEmpty } from '../flow-api/route-schemas.ts'
 import { connectorKey, isCallerKeyOfTenant } from '../throttle/connection-key.ts'
 import { AnyObject, controlErrors, DOCUMENT_BODY_LIMIT, TAGS, TenantQuery } from './schemas.ts'
@@ -100,7 +100,7 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
       const started = performance.now()
       const tenant = request.query.tenant === undefined ? undefined : tenantId(ctx, request.query.tenant)
       if (tenant !== undefined && !ctx.state.reset(tenant))
-        throw errors.tenantNotFound(request.query.tenant ?? tenant)
+        throw controlPlaneErrors.tenantNotFound(request.query.tenant ?? tenant)
       if (tenant === undefined) ctx.state.reset()
       resetRuntime(ctx, tenant)
       return {
@@ -204,7 +204,7 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const tenant = await ctx.state.createTenant(request.body.template)
       if (!tenant)
-        throw errors.tenantNotFound(
+        throw controlPlaneErrors.tenantNotFound(
           typeof request.body.template === 'string' ? request.body.template : '(template)',
         )
       return reply.code(201).send(await describeTenant(ctx, tenant))

@@ -6,7 +6,7 @@ import { ErrorEnvelope } from '../../schemas/common.ts'
 import { MintTokenRequest, MintTokenResponse } from '../../schemas/token.ts'
 import { FLOW_SERVICE_AUDIENCE } from '../auth/audiences.ts'
 import { AZURE_POWERSHELL_CLIENT_ID } from '../auth/token-issuer.ts'
-import { errors } from '../errors.ts'
+import { controlPlaneErrors, errors } from '../errors/index.ts'
 import { requireTenant } from './tenant-lookup.ts'
 
 /**
@@ -46,7 +46,7 @@ const tokens: FastifyPluginAsyncTypebox = async (app) => {
         const user =
           repos.directory.findUserByUpn(tenant.id, body.user) ??
           repos.directory.findUser(tenant.id, body.user)
-        if (!user) throw errors.principalNotFound(tenant.id, body.user)
+        if (!user) throw controlPlaneErrors.principalNotFound(tenant.id, body.user)
         minted = await issuer.forUser({
           ...common,
           user,
@@ -55,7 +55,7 @@ const tokens: FastifyPluginAsyncTypebox = async (app) => {
       } else {
         const clientId = body.clientId ?? ''
         const app = repos.directory.findApp(tenant.id, clientId)
-        if (!app) throw errors.principalNotFound(tenant.id, clientId)
+        if (!app) throw controlPlaneErrors.principalNotFound(tenant.id, clientId)
         minted = await issuer.forApp({ ...common, app })
       }
       return { access_token: minted.accessToken, token_type: 'Bearer' as const, expires_in: minted.expiresIn }

@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 
-import { errors } from '../errors.ts'
+import { controlPlaneErrors } from '../errors/index.ts'
 import type { LiveEvent } from '../live-events.ts'
 import { controlErrors, TAGS } from '../control/schemas.ts'
 import { createAssetStore } from './assets.ts'
@@ -30,9 +30,9 @@ const dashboard: FastifyPluginAsyncTypebox = async (app) => {
   const streams = new Set<ServerResponse>()
 
   const sendAsset = (name: string, reply: FastifyReply) => {
-    if (name.endsWith('.js') && !assets.built()) throw errors.dashboardNotBuilt()
+    if (name.endsWith('.js') && !assets.built()) throw controlPlaneErrors.dashboardNotBuilt()
     const asset = assets.get(name)
-    if (!asset) throw errors.assetNotFound(name)
+    if (!asset) throw controlPlaneErrors.assetNotFound(name)
     return reply
       .header('content-type', asset.contentType)
       .header('cache-control', 'no-cache')
@@ -42,7 +42,7 @@ const dashboard: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   app.get('/_emulator/ui', { schema: { hide: true } }, async (_request, reply) => {
-    if (!assets.built()) throw errors.dashboardNotBuilt()
+    if (!assets.built()) throw controlPlaneErrors.dashboardNotBuilt()
     return sendAsset('index.html', reply)
   })
   app.get(
@@ -83,7 +83,7 @@ const dashboard: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (_request, reply) => {
       const path = ctx.endpoints.caCertificatePath
-      if (!path) throw errors.noCaCertificate()
+      if (!path) throw controlPlaneErrors.noCaCertificate()
       return reply
         .header('content-type', 'application/x-pem-file')
         .header('content-disposition', 'attachment; filename="power-automate-admin-emulator-ca.pem"')

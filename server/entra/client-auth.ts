@@ -5,7 +5,7 @@ import { decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose'
 import type { TenantRow } from '../../db/repositories/tenants.ts'
 import type { EmulatorContext } from '../plugins/emulator-context.ts'
 import { CLOCK_SKEW_SECONDS } from '../auth/token-verifier.ts'
-import { entraErrors } from '../errors.ts'
+import { entraErrors } from '../errors/index.ts'
 import { sha1Thumbprint, sha256Thumbprint } from '../tls/certificates.ts'
 import type { Client } from './clients.ts'
 

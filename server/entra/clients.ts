@@ -1,6 +1,6 @@
 import type { AppRow } from '../../db/repositories/directory.ts'
 import type { Repositories } from '../../db/repositories/index.ts'
-import { entraErrors } from '../errors.ts'
+import { entraErrors } from '../errors/index.ts'
 
 /**
  * Microsoft's first-party public clients that every tenant knows (issue 3; these are the clients

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 
 import { PathSegment } from '../../schemas/common.ts'
-import { entraErrors } from '../errors.ts'
+import { entraErrors } from '../errors/index.ts'
 import { resolveClient, WELL_KNOWN_PUBLIC_CLIENTS } from './clients.ts'
 import { DEVICE_CODE_LIFETIME_SECONDS, type DeviceGrant } from './grants/device-code.ts'
 import { passwordMatches } from './grants/password.ts'

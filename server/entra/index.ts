@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 
-import { EntraError, entraErrors } from '../errors.ts'
+import { EntraError, entraErrors } from '../errors/index.ts'
 import authorize, { authorizeErrorPage } from './authorize.ts'
 import device from './device.ts'
 import discovery from './discovery.ts'

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 
 import type { Clock } from '../clock.ts'
-import type { EntraError } from '../errors.ts'
+import type { EntraError } from '../errors/index.ts'
 import { correlationIdOf } from '../plugins/request-ids.ts'
 import type { RandomSource } from '../random.ts'
 

@@ -1,4 +1,4 @@
-import { entraErrors } from '../errors.ts'
+import { entraErrors } from '../errors/index.ts'
 
 /**
  * Resources the emulator issues tokens for, keyed by their identifier without a trailing slash.

@@ -1,6 +1,6 @@
 import type { Repositories } from '../../db/repositories/index.ts'
 import type { TenantRow } from '../../db/repositories/tenants.ts'
-import { entraErrors } from '../errors.ts'
+import { entraErrors } from '../errors/index.ts'
 
 /**
  * The `{tenant}` of an Entra URL: a tenant GUID or verified domain, or one of the multi-tenant

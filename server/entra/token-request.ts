@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify'
 
 import type { TenantRow } from '../../db/repositories/tenants.ts'
 import type { EmulatorContext } from '../plugins/emulator-context.ts'
-import { entraErrors } from '../errors.ts'
+import { entraErrors } from '../errors/index.ts'
 import type { UserRow } from '../../db/repositories/directory.ts'
 import { authenticateClient, type ClientAuthentication, type ClientCredentials } from './client-auth.ts'
 import { resolveClient, type Client } from './clients.ts'

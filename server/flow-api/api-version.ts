@@ -1,6 +1,9 @@
 import type { FastifyRequest } from 'fastify'
 
-import { errors, SUPPORTED_API_VERSIONS } from '../errors.ts'
+import { errors } from '../errors/index.ts'
+
+/** The api-version values the Flow admin API accepts (flow-admin-api.md §0: every client sends one of these). */
+export const SUPPORTED_API_VERSIONS = ['2016-11-01', '2017-05-01'] as const
 
 /**
  * How a route treats `api-version`: required (ARM style), optional (checked when given), or none
@@ -27,6 +30,9 @@ export function checkApiVersion(request: FastifyRequest): void {
     return
   }
   if (typeof value !== 'string' || !(SUPPORTED_API_VERSIONS as readonly string[]).includes(value)) {
-    throw errors.invalidApiVersion(typeof value === 'string' ? value : JSON.stringify(value))
+    throw errors.invalidApiVersion(
+      typeof value === 'string' ? value : JSON.stringify(value),
+      SUPPORTED_API_VERSIONS,
+    )
   }
 }

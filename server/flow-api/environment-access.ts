@@ -2,7 +2,7 @@ import type { EnvironmentRow } from '../../db/repositories/environments.ts'
 import type { FlowRow } from '../../db/repositories/flows.ts'
 import type { Repositories } from '../../db/repositories/index.ts'
 import type { Caller } from '../auth/token-verifier.ts'
-import { errors } from '../errors.ts'
+import { errors } from '../errors/index.ts'
 
 /**
  * The environment a caller names, in the caller's tenant. `~default` is the tenant's default

@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import { Flow, FlowList, FlowListQuery, type FlowState } from '../../schemas/flow.ts'
 import { callerOf } from '../plugins/auth.ts'
 import { toFlowTimestamp } from '../clock.ts'
-import { errors } from '../errors.ts'
+import { errors } from '../errors/index.ts'
 import { requireFlow, resolveEnvironment } from './environment-access.ts'
 import {
   EnvironmentParams,

@@ -3,7 +3,7 @@ import type { FlowRow } from '../../db/repositories/flows.ts'
 import type { Repositories } from '../../db/repositories/index.ts'
 import { GUID_PATTERN } from '../../schemas/common.ts'
 import type { ModifyPermissionsBody } from '../../schemas/permission.ts'
-import { errors } from '../errors.ts'
+import { errors } from '../errors/index.ts'
 
 const GUID = new RegExp(GUID_PATTERN)
 const PERMISSION_ID =

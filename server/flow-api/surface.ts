@@ -2,7 +2,7 @@ import { Type, type TObject } from 'typebox'
 
 import { CONNECTION_ID_PATTERN } from '../../schemas/common.ts'
 
-import { SUPPORTED_API_VERSIONS } from '../errors.ts'
+import { SUPPORTED_API_VERSIONS } from './api-version.ts'
 import type { ApiVersionRule } from './api-version.ts'
 
 /**

@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 
 import type { GroupRow, UserRow } from '../../db/repositories/directory.ts'
 import { callerOf } from '../plugins/auth.ts'
-import { graphErrors } from './errors.ts'
+import { graphErrors } from '../errors/index.ts'
 import { odataContext, parseEqFilter, parseSelect, selectFields } from './odata.ts'
 
 const TAGS = ['Microsoft Graph']

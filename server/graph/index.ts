@@ -1,10 +1,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 
 import { createTokenVerifier } from '../auth/token-verifier.ts'
-import { ServiceError } from '../errors.ts'
+import { ServiceError } from '../errors/index.ts'
 import { toServiceError } from '../plugins/error-handler.ts'
 import directory from './directory.ts'
-import { GraphError, graphErrors, sendGraphError } from './errors.ts'
+import { GraphError, graphErrors } from '../errors/index.ts'
+import { sendGraphError } from './respond.ts'
 
 /** Graph's own resource, in each spelling a Graph token carries it. */
 export const GRAPH_AUDIENCES: readonly string[] = [

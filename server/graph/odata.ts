@@ -1,4 +1,4 @@
-import { graphErrors } from './errors.ts'
+import { graphErrors } from '../errors/index.ts'
 
 /**
  * The OData query options the directory look-ups take: `$filter=<property> eq '<value>'` (what

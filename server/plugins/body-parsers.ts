@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 
-import { errors } from '../errors.ts'
+import { errors } from '../errors/index.ts'
 
 const NOT_BLANK = /\S/
 

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
 
-import { errors, type ServiceError } from '../errors.ts'
+import { errors, type ServiceError } from '../errors/index.ts'
 
 /**
  * Answers on a bare socket, where no HTTP response object exists (a request Node's parser

@@ -2,9 +2,9 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin'
 
 import { GUID_PATTERN } from '../../schemas/common.ts'
-import { errors, GatewayError, ServiceError } from '../errors.ts'
+import { errors, GatewayError, graphErrors, ServiceError } from '../errors/index.ts'
 import { FixtureError } from '../fixtures.ts'
-import { graphErrors, sendGraphError } from '../graph/errors.ts'
+import { sendGraphError } from '../graph/respond.ts'
 
 /**
  * The one error handler: every error leaves as the service's envelope `{"error":{"code","message"}}`

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 
-import { gatewayErrors } from '../errors.ts'
+import { gatewayErrors } from '../errors/index.ts'
 import type { ThrottleDecision } from '../throttle/sliding-window.ts'
 
 declare module 'fastify' {

@@ -4,7 +4,7 @@ import { TLSSocket } from 'node:tls'
 
 import type { FastifyInstance } from 'fastify'
 
-import { errors, type ServiceError } from '../errors.ts'
+import { controlPlaneErrors, type ServiceError } from '../errors/index.ts'
 import { endWithServiceError } from '../plugins/client-errors.ts'
 import type { LocalCa } from '../tls/local-ca.ts'
 import { interceptedHost } from './intercepted-hosts.ts'
@@ -41,7 +41,7 @@ export async function startProxy(
 
   const refuse = (res: ServerResponse, what: string, fields: Record<string, unknown>) => {
     log.warn(fields, `proxy refused ${what}`)
-    const body = errorBody(errors.proxyRefused(what))
+    const body = errorBody(controlPlaneErrors.proxyRefused(what))
     res.writeHead(502, {
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(body),
@@ -87,7 +87,7 @@ export async function startProxy(
     if (!target || port !== '443') {
       const what = `CONNECT ${req.url ?? ''}`
       log.warn({ host: hostname, port }, `proxy refused ${what}`)
-      endWithServiceError(socket, errors.proxyRefused(`the host '${req.url ?? ''}'`))
+      endWithServiceError(socket, controlPlaneErrors.proxyRefused(`the host '${req.url ?? ''}'`))
       return
     }
     socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 
-import { entraErrors } from '../../errors.ts'
+import { entraErrors } from '../../errors/index.ts'
 import type { TokenRequest } from '../token-request.ts'
 
 /** What an authorization code stands for, stored when the user signs in at /authorize. */

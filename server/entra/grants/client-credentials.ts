@@ -1,4 +1,4 @@
-import { entraErrors } from '../../errors.ts'
+import { entraErrors } from '../../errors/index.ts'
 import type { TokenRequest } from '../token-request.ts'
 import { appTokenResponse } from '../token-response.ts'
 

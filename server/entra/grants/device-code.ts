@@ -1,4 +1,4 @@
-import { entraErrors } from '../../errors.ts'
+import { entraErrors } from '../../errors/index.ts'
 import type { TokenRequest } from '../token-request.ts'
 
 /** What a device code stands for, from POST .../devicecode until the user approves at /devicelogin. */

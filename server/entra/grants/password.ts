@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto'
 
 import type { UserRow } from '../../../db/repositories/directory.ts'
-import { entraErrors } from '../../errors.ts'
+import { entraErrors } from '../../errors/index.ts'
 import { tenantOfUpn } from '../tenant-segment.ts'
 import type { TokenRequest } from '../token-request.ts'
 

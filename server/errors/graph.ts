@@ -1,5 +1,3 @@
-import type { FastifyReply, FastifyRequest } from 'fastify'
-
 /**
  * Microsoft Graph's error envelope and the codes the emulated look-ups answer with
  * (https://learn.microsoft.com/graph/errors: `{"error":{"code","message","innerError":{...}}}`).
@@ -56,29 +54,4 @@ export const graphErrors = {
   badRequest: (message: string) => new GraphError(400, 'BadRequest', message),
   segmentNotFound: (segment: string) =>
     new GraphError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`),
-}
-
-/** Graph's envelope, with the `innerError` Graph adds to every error. */
-export function sendGraphError(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  error: GraphError,
-  now: Date,
-): void {
-  const clientRequestId = request.headers['client-request-id']
-  void reply
-    .code(error.statusCode)
-    .header('request-id', request.id)
-    .type('application/json; charset=utf-8')
-    .send({
-      error: {
-        code: error.code,
-        message: error.message,
-        innerError: {
-          date: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-          'request-id': request.id,
-          'client-request-id': typeof clientRequestId === 'string' ? clientRequestId : request.id,
-        },
-      },
-    })
 }
