@@ -14,7 +14,6 @@ import { createKeyRing } from './auth/key-ring.ts'
 import { createTokenIssuer } from './auth/token-issuer.ts'
 import { createTokenVerifier } from './auth/token-verifier.ts'
 import { createControllableClock, systemClock, type Clock } from './clock.ts'
-import type { LogLevel } from './config.ts'
 import connectorGateway, { CONNECTOR_PREFIX } from './connector/index.ts'
 import controlPlane from './control/index.ts'
 import entraId from './entra/index.ts'
@@ -41,16 +40,18 @@ import openapi from './plugins/swagger.ts'
 import throttleHeaders from './plugins/throttle.ts'
 import validation from './plugins/validation.ts'
 import { cryptoRandom, seededRandom, type RandomSource } from './random.ts'
+import { DEFAULTS, type LogLevel } from './settings.ts'
 import { createStateService } from './state/state-service.ts'
 import { createSlidingWindowLimiter, type ThrottleSettings } from './throttle/sliding-window.ts'
 import { version } from './version.ts'
 
+/** What `buildApp` takes; what is left out takes the settings' defaults (settings.ts). */
 export interface AppOptions {
   /** SQLite file path, or `:memory:`. */
   db: string
   /** The fixture document, or the path of one; the demo tenant when absent. */
   fixtures?: FixtureDocument | string
-  /** Seed the fixtures into a database that has never been seeded (default true). */
+  /** Seed the fixtures into a database that has never been seeded. */
   seed?: boolean
   /** The base clock (default: the system's); the control plane moves the emulator's clock over it. */
   clock?: Clock
@@ -63,13 +64,13 @@ export interface AppOptions {
   logStream?: DestinationStream
   /** `--issuer-host`: issue tokens as this origin instead of Microsoft's issuers. */
   issuerHost?: string
-  /** Seconds between device-code polls (default 5, as Entra). */
+  /** Seconds between device-code polls. */
   deviceCodeInterval?: number
-  /** Throttling per connection (default: on, 100 calls per 60 s, rejected calls counted). */
+  /** Throttling per connection. */
   throttle?: Partial<ThrottleSettings>
-  /** Add RateLimit-* headers (default off: the real gateway does not send them). */
+  /** Add RateLimit-* headers (the real gateway does not send them). */
   rateLimitHeaders?: boolean
-  /** Create a firstParty connection for an unknown connection id (default on). */
+  /** Create a firstParty connection for an unknown connection id. */
   autoConnections?: boolean
   /** `--control-key`: every control-plane call needs `x-emulator-key` with this value. */
   controlKey?: string
@@ -77,15 +78,15 @@ export interface AppOptions {
   journal?: { size?: number; bodyLimit?: number }
 }
 
-/** The connector page's limit: 100 API calls per connection per 60 seconds (flow-admin-api.md §5.1). */
+/** The settings' defaults (settings.ts); the limit is the connector page's (flow-admin-api.md §5.1). */
 export const DEFAULT_THROTTLE: ThrottleSettings = {
-  enabled: true,
-  limit: 100,
-  windowSeconds: 60,
-  countRejected: true,
+  enabled: DEFAULTS.throttle,
+  limit: DEFAULTS['throttle-limit'],
+  windowSeconds: DEFAULTS['throttle-window-seconds'],
+  countRejected: DEFAULTS['throttle-count-rejected'],
 }
 
-export const DEFAULT_JOURNAL = { size: 1000, bodyLimit: 16 * 1024 }
+export const DEFAULT_JOURNAL = { size: DEFAULTS['journal-size'], bodyLimit: DEFAULTS['journal-body-limit'] }
 
 /** Bodies above 1 MiB are refused with 413 before they are read in full. */
 export const BODY_LIMIT_BYTES = 1024 * 1024
@@ -112,7 +113,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const keys = createKeyRing(repos.tenants)
   const state = createStateService({ repos, keys, clock, random, fixtures })
   try {
-    if ((options.seed ?? true) && repos.meta.get('seeded_at') === undefined) state.seedInitial()
+    if ((options.seed ?? !DEFAULTS['no-seed']) && repos.meta.get('seeded_at') === undefined)
+      state.seedInitial()
   } catch (error) {
     db.close()
     throw error
@@ -125,7 +127,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const logStream: DestinationStream = options.logStream ?? ownLog!
   const app = Fastify({
     logger: {
-      level: options.logLevel ?? 'info',
+      level: options.logLevel ?? DEFAULTS['log-level'],
       // Lines are written in chunks, after 50 ms at most, and on exit (log-destination.ts).
       stream: logStream,
       // A request's line is formatted after the response and must carry the time it was logged.
@@ -173,13 +175,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     issuers,
     clock,
     random,
-    deviceCodeInterval: options.deviceCodeInterval ?? 5,
+    deviceCodeInterval: options.deviceCodeInterval ?? DEFAULTS['device-code-interval'],
     requestHandler: (req, res) => requestHandler?.(req, res),
     throttle: createSlidingWindowLimiter(throttleSettings),
     startupThrottle: throttleSettings,
     settings: {
-      autoConnections: options.autoConnections ?? true,
-      rateLimitHeaders: options.rateLimitHeaders ?? false,
+      autoConnections: options.autoConnections ?? DEFAULTS['auto-connections'],
+      rateLimitHeaders: options.rateLimitHeaders ?? DEFAULTS['rate-limit-headers'],
     },
     database: options.db === ':memory:' ? 'memory' : 'file',
     state,

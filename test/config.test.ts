@@ -2,7 +2,9 @@ import { resolve } from 'node:path'
 
 import { describe, expect, it } from 'vitest'
 
-import { ConfigError, helpText, loadConfig, SETTINGS } from '../server/config.ts'
+import { DEFAULT_JOURNAL, DEFAULT_THROTTLE } from '../server/app.ts'
+import { ConfigError, helpText, loadConfig } from '../server/config.ts'
+import { DEFAULTS, envName, SETTINGS } from '../server/settings.ts'
 
 describe('loadConfig', () => {
   it('has loopback, port 7070, a file database in ./.emulator-data and the demo tenant by default', () => {
@@ -187,7 +189,7 @@ describe('loadConfig', () => {
   it.each([
     [['--port', '70000'], {}, "--port must be a whole number from 0 to 65535; got '70000'"],
     [['--port', 'abc'], {}, "--port must be a whole number from 0 to 65535; got 'abc'"],
-    [[], { PAAE_PORT: '-1' }, "--port must be a whole number from 0 to 65535; got '-1'"],
+    [[], { PAAE_PORT: '-1' }, "PAAE_PORT must be a whole number from 0 to 65535; got '-1'"],
     [
       ['--log-level', 'loud'],
       {},
@@ -196,14 +198,18 @@ describe('loadConfig', () => {
     [['--host', ''], {}, '--host must not be empty'],
     [['--colour'], {}, /Unknown option '--colour'/],
     [['extra'], {}, /Unexpected argument 'extra'/],
-    [['--no-seed=yes'], {}, /--no-seed/],
+    [['--no-seed=maybe'], {}, "--no-seed must be true or false; got 'maybe'"],
+    [['--no-seed', 'extra'], {}, "--no-seed must be true or false; got 'extra'"],
+    [['--port'], {}, "Option '--port' needs a value"],
+    [['--port', '--host', 'x'], {}, "Option '--port' needs a value"],
+    [[], { PAAE_HOST: ' ' }, 'PAAE_HOST must not be empty'],
     [[], { PAAE_NO_SEED: 'maybe' }, "PAAE_NO_SEED must be true or false; got 'maybe'"],
     [[], { PAAE_PROT: '1' }, /^Unknown environment variable PAAE_PROT/],
     [['--https-port', 'on'], {}, "--https-port must be a whole number from 0 to 65535, or off; got 'on'"],
     [['--tls-cert', 'fixtures/certs/contoso-automation.pem'], {}, '--tls-cert and --tls-key go together'],
     [['--tls-key', '/no/such.pem'], {}, "--tls-key: cannot read '/no/such.pem' (ENOENT)"],
-    [['--proxy-port', 'yes'], {}, "--proxy-port must be a whole number from 0 to 65535; got 'yes'"],
-    [[], { PAAE_PROXY_PORT: '65536' }, /--proxy-port must be a whole number/],
+    [['--proxy-port', 'yes'], {}, "--proxy-port must be a whole number from 0 to 65535, or off; got 'yes'"],
+    [[], { PAAE_PROXY_PORT: '65536' }, /PAAE_PROXY_PORT must be a whole number/],
     [['--ca-cert', 'fixtures/certs/contoso-automation.pem'], {}, '--ca-cert and --ca-key go together'],
     [['--shutdown-timeout', '1.5'], {}, /--shutdown-timeout must be a whole number from 0 to 3600/],
     [['--ca-key', '/no/such.pem'], {}, "--ca-key: cannot read '/no/such.pem' (ENOENT)"],
@@ -216,10 +222,11 @@ describe('loadConfig', () => {
     [
       ['--device-code-interval', '0'],
       {},
-      "--device-code-interval must be a whole number of seconds from 1 to 60; got '0'",
+      "--device-code-interval must be a whole number from 1 to 60; got '0'",
     ],
     [['--device-code-interval', '61'], {}, /--device-code-interval/],
-    [['--throttle', 'maybe'], {}, "--throttle must be on or off; got 'maybe'"],
+    [['--throttle', 'maybe'], {}, "--throttle must be true or false; got 'maybe'"],
+    [[], { PAAE_THROTTLE: 'maybe' }, "PAAE_THROTTLE must be true or false; got 'maybe'"],
     [['--throttle-limit', '0'], {}, "--throttle-limit must be a whole number from 1 to 1000000; got '0'"],
     [
       ['--throttle-window-seconds', '1.5'],
@@ -238,11 +245,54 @@ describe('loadConfig', () => {
     expect(() => loadConfig(argv, env)).toThrow(message)
   })
 
-  it('documents every setting in --help', () => {
+  it('takes true, false or the bare flag for every boolean, and the older spellings', () => {
+    expect(loadConfig(['--rate-limit-headers'], {}).rateLimitHeaders).toBe(true)
+    expect(loadConfig(['--rate-limit-headers', 'true'], {}).rateLimitHeaders).toBe(true)
+    expect(loadConfig(['--rate-limit-headers=false'], {}).rateLimitHeaders).toBe(false)
+    expect(loadConfig(['--auto-connections', '--port', '1'], {})).toMatchObject({
+      autoConnections: true,
+      port: 1,
+    })
+    expect(loadConfig(['--auto-connections', 'false'], {}).autoConnections).toBe(false)
+    expect(loadConfig(['--throttle', 'false'], {}).throttle.enabled).toBe(false)
+    expect(loadConfig(['--throttle'], {}).throttle.enabled).toBe(true)
+    expect(loadConfig(['--throttle', 'off'], {}).throttle.enabled).toBe(false)
+    expect(loadConfig(['--throttle=on'], {}).throttle.enabled).toBe(true)
+    expect(loadConfig([], { PAAE_THROTTLE: 'off' }).throttle.enabled).toBe(false)
+    expect(loadConfig(['--no-seed'], {}).seed).toBe(false)
+    expect(loadConfig(['--no-seed', 'false'], {}).seed).toBe(true)
+    expect(loadConfig([], { PAAE_NO_SEED: '1' }).seed).toBe(false)
+    expect(loadConfig([], { PAAE_NO_SEED: 'YES' }).seed).toBe(false)
+    expect(loadConfig([], { PAAE_NO_SEED: 'no' }).seed).toBe(true)
+    expect(loadConfig(['--https-port', 'off'], {}).httpsPort).toBe('off')
+    expect(loadConfig(['--proxy-port', 'off'], { PAAE_PROXY_PORT: '8888' }).proxyPort).toBeUndefined()
+  })
+
+  it('starts from the same defaults as buildApp', () => {
+    const config = loadConfig([], {})
+    expect(DEFAULT_THROTTLE).toEqual(config.throttle)
+    expect(DEFAULT_JOURNAL).toEqual(config.journal)
+    expect(DEFAULTS).toMatchObject({
+      'log-level': config.logLevel,
+      'device-code-interval': config.deviceCodeInterval,
+      'auto-connections': config.autoConnections,
+      'rate-limit-headers': config.rateLimitHeaders,
+      'no-seed': !config.seed,
+    })
+  })
+
+  it('documents every setting in --help, aligned and within 100 columns', () => {
     const text = helpText()
-    for (const setting of SETTINGS) {
-      expect(text).toContain(`--${setting.flag}`)
-      expect(text).toContain(setting.env)
+    const lines = text.split('\n')
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(100)
+    const rows = Object.keys(SETTINGS).map((name) => lines.find((line) => line.startsWith(`  --${name} `)))
+    for (const [i, name] of Object.keys(SETTINGS).entries()) {
+      const row = rows[i]!
+      expect(row).toContain(envName(name))
+      // The variable and the default start in the same column on every row.
+      expect(row.indexOf(envName(name))).toBe(rows[0]!.indexOf('PAAE_HOST'))
+      expect(row.indexOf(' default ')).toBe(rows[0]!.indexOf(' default '))
     }
+    expect(text).toContain('--help')
   })
 })
