@@ -11,17 +11,14 @@ import type { FixtureDocument } from '../schemas/fixture.ts'
 import { CONNECTOR_AUDIENCES } from './auth/audiences.ts'
 import { createIssuers } from './auth/issuers.ts'
 import { createKeyRing } from './auth/key-ring.ts'
-import { createTokenIssuer } from './auth/token-issuer.ts'
 import { createTokenVerifier } from './auth/token-verifier.ts'
 import { createControllableClock, systemClock, type Clock } from './clock.ts'
 import connectorGateway, { CONNECTOR_PREFIX } from './connector/index.ts'
 import controlPlane from './control/index.ts'
 import entraId from './entra/index.ts'
 import { errors } from './errors/index.ts'
-import { createFaults } from './faults/faults.ts'
 import { DEMO_FIXTURES_PATH, loadFixtureFile, validateFixtureDocument } from './fixtures.ts'
 import flowAdminApi, { FLOW_ADMIN_PREFIX } from './flow-api/index.ts'
-import { createJournal } from './journal/journal.ts'
 import { createLiveEvents } from './live-events.ts'
 import { answerClientError } from './plugins/client-errors.ts'
 import { LazyChildLogger } from './plugins/lazy-logger.ts'
@@ -41,8 +38,8 @@ import throttleHeaders from './plugins/throttle.ts'
 import validation from './plugins/validation.ts'
 import { cryptoRandom, seededRandom, type RandomSource } from './random.ts'
 import { DEFAULTS, type LogLevel } from './settings.ts'
-import { createStateService } from './state/state-service.ts'
-import { createSlidingWindowLimiter, type ThrottleSettings } from './throttle/sliding-window.ts'
+import { createRuntime, createStateService } from './state/state-service.ts'
+import type { ThrottleSettings } from './throttle/sliding-window.ts'
 import { version } from './version.ts'
 
 /** What `buildApp` takes; what is left out takes the settings' defaults (settings.ts). */
@@ -111,7 +108,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     throw error
   }
   const keys = createKeyRing(repos.tenants)
-  const state = createStateService({ repos, keys, clock, random, fixtures })
+  const issuers = createIssuers(options.issuerHost)
+  const runtime = createRuntime({
+    keys,
+    clock,
+    random,
+    issuers,
+    throttle: { ...DEFAULT_THROTTLE, ...options.throttle },
+    journal: { ...DEFAULT_JOURNAL, ...options.journal },
+  })
+  const state = createStateService({ repos, keys, clock, random, fixtures, runtime })
   try {
     if ((options.seed ?? !DEFAULTS['no-seed']) && repos.meta.get('seeded_at') === undefined)
       state.seedInitial()
@@ -119,8 +125,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     db.close()
     throw error
   }
-  const issuers = createIssuers(options.issuerHost)
-  const throttleSettings = { ...DEFAULT_THROTTLE, ...options.throttle }
   let requestHandler: RequestListener | undefined
 
   const ownLog = options.logStream === undefined ? new BatchedLogDestination() : undefined
@@ -169,7 +173,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(emulatorContext, {
     repos,
     keys,
-    issuer: createTokenIssuer({ keys, clock, random, issuers }),
+    issuer: runtime.issuer,
     verifier: createTokenVerifier({ keys, clock, issuers }),
     connectorVerifier: createTokenVerifier({ keys, clock, issuers, audiences: CONNECTOR_AUDIENCES }),
     issuers,
@@ -177,16 +181,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     random,
     deviceCodeInterval: options.deviceCodeInterval ?? DEFAULTS['device-code-interval'],
     requestHandler: (req, res) => requestHandler?.(req, res),
-    throttle: createSlidingWindowLimiter(throttleSettings),
-    startupThrottle: throttleSettings,
+    throttle: runtime.throttle,
+    startupThrottle: runtime.startupThrottle,
     settings: {
       autoConnections: options.autoConnections ?? DEFAULTS['auto-connections'],
       rateLimitHeaders: options.rateLimitHeaders ?? DEFAULTS['rate-limit-headers'],
     },
     database: options.db === ':memory:' ? 'memory' : 'file',
     state,
-    journal: createJournal({ ...DEFAULT_JOURNAL, ...options.journal }),
-    faults: createFaults(random),
+    journal: runtime.journal,
+    faults: runtime.faults,
     events: createLiveEvents(),
     endpoints: {},
     controlKey: options.controlKey,

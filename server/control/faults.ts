@@ -1,35 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 
+import { FaultRuleInput } from '../../schemas/control.ts'
 import { controlPlaneErrors, errors } from '../errors/index.ts'
 import { sendEmpty } from '../flow-api/route-schemas.ts'
 import { AnyObject, controlErrors, TAGS } from './schemas.ts'
-
-/** A fault rule as a client writes it; unknown fields are a 400, never ignored. */
-const FaultRuleBody = Type.Object(
-  {
-    preset: Type.Optional(
-      Type.Enum(['throttle', 'unavailable'], { description: 'throttle: the gateway 429; unavailable: 503' }),
-    ),
-    operationId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-    method: Type.Optional(Type.Enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'])),
-    path: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 1024, description: 'Glob: * within a segment, ** across' }),
-    ),
-    tenant: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
-    connection: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
-    status: Type.Optional(Type.Integer({ minimum: 200, maximum: 599 })),
-    body: Type.Optional(Type.Unknown({ description: 'Response body (JSON)' })),
-    headers: Type.Optional(
-      Type.Record(Type.String({ maxLength: 128 }), Type.String({ maxLength: 4096 }), { maxProperties: 50 }),
-    ),
-    delayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 120_000 })),
-    dropConnection: Type.Optional(Type.Boolean()),
-    times: Type.Optional(Type.Integer({ minimum: 1 })),
-    probability: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
-  },
-  { additionalProperties: false },
-)
 
 /** /_emulator/faults: add, list and remove fault rules. */
 const faults: FastifyPluginAsyncTypebox = async (app) => {
@@ -41,7 +16,7 @@ const faults: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'Emulator-AddFault',
         summary: 'Add a fault rule',
         tags: TAGS,
-        body: FaultRuleBody,
+        body: FaultRuleInput,
         response: { 201: { ...AnyObject, description: 'The rule, with its id' }, ...controlErrors() },
       },
     },

@@ -1,30 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 
+import { JournalEntry } from '../../schemas/control.ts'
 import { sendEmpty } from '../flow-api/route-schemas.ts'
 import { controlErrors, TAGS } from './schemas.ts'
-
-const Entry = Type.Object(
-  {
-    id: Type.String(),
-    time: Type.String(),
-    method: Type.String(),
-    host: Type.String(),
-    path: Type.String(),
-    surface: Type.Enum(['flow', 'connector', 'entra', 'graph', 'other']),
-    operationId: Type.Union([Type.String(), Type.Null()]),
-    connection: Type.Union([Type.String(), Type.Null()]),
-    tenant: Type.Union([Type.String(), Type.Null()]),
-    principal: Type.Union([Type.String(), Type.Null()]),
-    status: Type.Integer(),
-    durationMs: Type.Number(),
-    requestBody: Type.Union([Type.String(), Type.Null()]),
-    requestBodyTruncated: Type.Boolean(),
-    responseBody: Type.Union([Type.String(), Type.Null()]),
-    responseBodyTruncated: Type.Boolean(),
-  },
-  { description: 'One request, secrets redacted' },
-)
 
 /** GET and DELETE /_emulator/requests: the request journal. */
 const requests: FastifyPluginAsyncTypebox = async (app) => {
@@ -48,7 +27,7 @@ const requests: FastifyPluginAsyncTypebox = async (app) => {
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ value: Type.Array(Entry) }, { description: 'Requests' }),
+          200: Type.Object({ value: Type.Array(JournalEntry) }, { description: 'Requests' }),
           ...controlErrors(),
         },
       },

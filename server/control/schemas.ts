@@ -2,20 +2,13 @@ import { Type } from 'typebox'
 
 import { ErrorEnvelope } from '../../schemas/common.ts'
 
+export { TenantQuery } from '../../schemas/control.ts'
+
 export const TAGS = ['Emulator']
 
 /** The control plane's own error responses, in the same envelope. */
 export const controlErrors = (...statuses: number[]) =>
   Object.fromEntries([400, 403, ...statuses].map((s) => [s, { ...ErrorEnvelope, description: 'Error' }]))
-
-export const TenantQuery = Type.Object(
-  {
-    tenant: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 256, description: 'Tenant id, domain or short name' }),
-    ),
-  },
-  { additionalProperties: false },
-)
 
 /** Fixture and state documents may be larger than an API body; this bounds them still. */
 export const DOCUMENT_BODY_LIMIT = 16 * 1024 * 1024

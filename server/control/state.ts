@@ -1,73 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 
-import type { TenantFixture } from '../../schemas/fixture.ts'
-import { FLOW_SERVICE_AUDIENCE } from '../auth/audiences.ts'
-import { AZURE_POWERSHELL_CLIENT_ID } from '../auth/token-issuer.ts'
+import { ImportResult, PatchResult, ResetResult, StateDocument, StatePatch } from '../../schemas/control.ts'
 import type { EmulatorContext } from '../plugins/emulator-context.ts'
-import { controlPlaneErrors, errors } from '../errors/index.ts'
+import { controlPlaneErrors } from '../errors/index.ts'
 import { sendEmpty } from '../flow-api/route-schemas.ts'
-import { connectorKey, isCallerKeyOfTenant } from '../throttle/connection-key.ts'
 import { AnyObject, controlErrors, DOCUMENT_BODY_LIMIT, TAGS, TenantQuery } from './schemas.ts'
 import { requireTenant } from './tenant-lookup.ts'
 
 /** The id of a tenant named by id, domain or short name, or 404. */
 function tenantId(ctx: EmulatorContext, name: string): string {
   return requireTenant(ctx.repos, name).id.toLowerCase()
-}
-
-/** Everything a reset puts back besides the data: journal, throttle windows, fault rules, clock, throttle settings. */
-function resetRuntime(ctx: EmulatorContext, tenant?: string): void {
-  if (tenant === undefined) {
-    ctx.journal.clear()
-    ctx.throttle.reset()
-    ctx.throttle.configure(ctx.startupThrottle)
-    ctx.faults.clear()
-    ctx.clock.reset()
-    return
-  }
-  const connections = new Set(ctx.repos.connections.list(tenant).map((c) => connectorKey(c.id)))
-  ctx.journal.clear((e) => e.tenant?.toLowerCase() === tenant)
-  ctx.throttle.reset((key) => connections.has(key) || isCallerKeyOfTenant(key, tenant))
-  ctx.faults.clear((r) => r.tenant?.toLowerCase() === tenant)
-}
-
-/** What POST /_emulator/tenants answers: enough for a test to start without another call. */
-async function describeTenant(ctx: EmulatorContext, tenant: TenantFixture) {
-  const admin = tenant.users.find(
-    (u) => u.roles.includes('GlobalAdministrator') || u.roles.includes('PowerPlatformAdministrator'),
-  )
-  const adminRow = admin && ctx.repos.directory.findUser(tenant.id, admin.objectId)
-  const adminToken = adminRow
-    ? (
-        await ctx.issuer.forUser({
-          tenantId: tenant.id,
-          user: adminRow,
-          clientId: AZURE_POWERSHELL_CLIENT_ID,
-          audience: FLOW_SERVICE_AUDIENCE,
-          lifetimeSeconds: 3600,
-        })
-      ).accessToken
-    : null
-  return {
-    tenantId: tenant.id,
-    name: tenant.name,
-    domain: tenant.domain,
-    defaultEnvironment: tenant.environments.find((e) => e.isDefault)?.name ?? `Default-${tenant.id}`,
-    environments: tenant.environments.map((e) => e.name),
-    users: tenant.users.map((u) => ({ upn: u.userPrincipalName, objectId: u.objectId, roles: u.roles })),
-    apps: tenant.apps.map((a) => ({
-      clientId: a.clientId,
-      servicePrincipalId: a.servicePrincipalId,
-      displayName: a.displayName,
-      managementApplication: a.managementApplication,
-    })),
-    flows: tenant.environments.flatMap((e) =>
-      e.flows.map((f) => ({ name: f.name, displayName: f.displayName, environment: e.name, state: f.state })),
-    ),
-    connections: (tenant.connections ?? []).map((c) => c.id),
-    adminToken,
-  }
 }
 
 /** Reset, export and import of state, and per-test tenants. */
@@ -83,17 +26,7 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
           'Restore the loaded fixtures (all, or one tenant); empty the journal, throttle counters and fault rules',
         tags: TAGS,
         querystring: TenantQuery,
-        response: {
-          200: Type.Object(
-            {
-              status: Type.Literal('reset'),
-              tenant: Type.Union([Type.String(), Type.Null()]),
-              durationMs: Type.Number(),
-            },
-            { description: 'Reset' },
-          ),
-          ...controlErrors(404),
-        },
+        response: { 200: ResetResult, ...controlErrors(404) },
       },
     },
     async (request) => {
@@ -102,7 +35,6 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
       if (tenant !== undefined && !ctx.state.reset(tenant))
         throw controlPlaneErrors.tenantNotFound(request.query.tenant ?? tenant)
       if (tenant === undefined) ctx.state.reset()
-      resetRuntime(ctx, tenant)
       return {
         status: 'reset' as const,
         tenant: tenant ?? null,
@@ -137,16 +69,12 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'Replace all state with a fixture document (validated first; a bad document changes nothing)',
         tags: TAGS,
-        body: AnyObject,
-        response: {
-          200: Type.Object({ tenants: Type.Integer() }, { description: 'Imported' }),
-          ...controlErrors(413),
-        },
+        body: StateDocument,
+        response: { 200: ImportResult, ...controlErrors(413) },
       },
     },
     async (request) => {
       ctx.state.import(request.body)
-      ctx.throttle.reset()
       return { tenants: ctx.repos.tenants.list().length }
     },
   )
@@ -160,19 +88,11 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'Merge a partial fixture document: add or change users, apps, environments, flows, permissions, ...',
         tags: TAGS,
-        body: AnyObject,
-        response: {
-          200: Type.Object({ tenants: Type.Array(Type.String()) }, { description: 'The tenants changed' }),
-          ...controlErrors(413),
-        },
+        body: StatePatch,
+        response: { 200: PatchResult, ...controlErrors(413) },
       },
     },
     async (request) => {
-      if (!Array.isArray((request.body as { tenants?: unknown }).tenants)) {
-        throw errors.invalidRequestContent(
-          "body.tenants must be an array of (partial) tenants, each with 'id' or 'name'",
-        )
-      }
       return { tenants: ctx.state.patch(request.body) }
     },
   )
@@ -207,7 +127,7 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
         throw controlPlaneErrors.tenantNotFound(
           typeof request.body.template === 'string' ? request.body.template : '(template)',
         )
-      return reply.code(201).send(await describeTenant(ctx, tenant))
+      return reply.code(201).send(await ctx.state.describeTenant(tenant))
     },
   )
 
@@ -224,7 +144,6 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const id = tenantId(ctx, request.params.id)
-      resetRuntime(ctx, id)
       ctx.state.deleteTenant(id)
       sendEmpty(reply, 204)
     },

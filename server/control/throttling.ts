@@ -1,30 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 
+import { Throttling } from '../../schemas/control.ts'
 import { connectionName } from '../throttle/connection-key.ts'
-
 import { controlErrors, TAGS } from './schemas.ts'
-
-const Throttling = Type.Object(
-  {
-    enabled: Type.Boolean(),
-    limit: Type.Integer(),
-    windowSeconds: Type.Integer(),
-    countRejected: Type.Boolean(),
-    connections: Type.Array(
-      Type.Object({
-        connection: Type.String({
-          description: 'A connection id, or caller:<tenant>:<principal>:<client> on the Flow API',
-        }),
-        used: Type.Integer(),
-        remaining: Type.Integer(),
-        resetSeconds: Type.Integer(),
-        lastThrottledAt: Type.Union([Type.String(), Type.Null()]),
-      }),
-    ),
-  },
-  { description: 'Throttle settings and the use of each connection in its current window' },
-)
 
 /** /_emulator/throttling: settings and usage, changed at run time without a restart. */
 const throttling: FastifyPluginAsyncTypebox = async (app) => {

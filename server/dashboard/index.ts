@@ -7,9 +7,10 @@ import { Type } from 'typebox'
 
 import { controlPlaneErrors } from '../errors/index.ts'
 import type { LiveEvent } from '../live-events.ts'
+import { Overview } from '../../schemas/control.ts'
 import { controlErrors, TAGS } from '../control/schemas.ts'
 import { createAssetStore } from './assets.ts'
-import { buildOverview, Overview } from './overview.ts'
+import { buildOverview } from './overview.ts'
 
 /**
  * The page may load only its own files and talk only to its own origin: no CDN, no external

@@ -1,4 +1,7 @@
+import type { FaultRuleInput } from '../../schemas/control.ts'
 import type { RandomSource } from '../random.ts'
+
+export type { FaultRuleInput }
 
 /**
  * Fault rules (issue 5): the match fields select requests; the action answers instead of the
@@ -6,22 +9,6 @@ import type { RandomSource } from '../random.ts'
  * for the next `times` matches, or with `probability`, drawn from the emulator's random source
  * (seeded by `--seed`, so runs repeat).
  */
-export interface FaultRuleInput {
-  operationId?: string
-  method?: string
-  path?: string
-  tenant?: string
-  connection?: string
-  status?: number
-  body?: unknown
-  headers?: Record<string, string>
-  delayMs?: number
-  dropConnection?: boolean
-  times?: number
-  probability?: number
-  preset?: 'throttle' | 'unavailable'
-}
-
 export interface FaultRule extends FaultRuleInput {
   id: string
   /** How many times it fired. */

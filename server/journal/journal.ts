@@ -4,24 +4,9 @@
  * whatever the load.
  */
 
-export interface JournalEntry {
-  id: string
-  time: string
-  method: string
-  host: string
-  path: string
-  surface: 'flow' | 'connector' | 'entra' | 'graph' | 'other'
-  operationId: string | null
-  connection: string | null
-  tenant: string | null
-  principal: string | null
-  status: number
-  durationMs: number
-  requestBody: string | null
-  requestBodyTruncated: boolean
-  responseBody: string | null
-  responseBodyTruncated: boolean
-}
+import type { JournalEntry } from '../../schemas/control.ts'
+
+export type { JournalEntry }
 
 export interface JournalFilter {
   operationId?: string | undefined

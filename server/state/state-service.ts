@@ -1,17 +1,58 @@
 import type { Repositories } from '../../db/repositories/index.ts'
 import { SeedError, seedFixtures } from '../../db/seed.ts'
+import type { StatePatch } from '../../schemas/control.ts'
 import type { FixtureDocument, SigningKeyFixture, TenantFixture } from '../../schemas/fixture.ts'
+import { FLOW_SERVICE_AUDIENCE } from '../auth/audiences.ts'
 import type { KeyRing } from '../auth/key-ring.ts'
+import type { Issuers } from '../auth/issuers.ts'
+import { AZURE_POWERSHELL_CLIENT_ID, createTokenIssuer, type TokenIssuer } from '../auth/token-issuer.ts'
 import { generateSigningKeyPems } from '../auth/signing-keys.ts'
-import { toFlowTimestamp, type Clock } from '../clock.ts'
+import { toFlowTimestamp, type ControllableClock } from '../clock.ts'
 import { buildConnection } from '../connector/connection-factory.ts'
+import { createFaults, type Faults } from '../faults/faults.ts'
 import { FixtureError, validateFixtureDocument } from '../fixtures.ts'
+import { createJournal, type Journal } from '../journal/journal.ts'
 import type { RandomSource } from '../random.ts'
+import { connectorKey, isCallerKeyOfTenant } from '../throttle/connection-key.ts'
+import {
+  createSlidingWindowLimiter,
+  type SlidingWindowLimiter,
+  type ThrottleSettings,
+} from '../throttle/sliding-window.ts'
 import { newRsaKeyPemAsync, sha1Thumbprint } from '../tls/certificates.ts'
 import { certificateOfPfx } from '../tls/pfx.ts'
 import { cloneTenant, templateOf } from './clone-tenant.ts'
 import { exportState } from './export.ts'
 import { mergeFixture } from './merge.ts'
+
+/** What a reset puts back besides the data, and what makes a new tenant's admin token. */
+export interface Runtime {
+  journal: Journal
+  throttle: SlidingWindowLimiter
+  /** The throttle settings of start-up, which a full reset restores. */
+  startupThrottle: ThrottleSettings
+  faults: Faults
+  issuer: TokenIssuer
+}
+
+/** The runtime parts, made once per app. */
+export function createRuntime(deps: {
+  keys: KeyRing
+  clock: ControllableClock
+  random: RandomSource
+  issuers: Issuers
+  throttle: ThrottleSettings
+  journal: { size: number; bodyLimit: number }
+}): Runtime {
+  const { keys, clock, random, issuers } = deps
+  return {
+    journal: createJournal(deps.journal),
+    throttle: createSlidingWindowLimiter(deps.throttle),
+    startupThrottle: deps.throttle,
+    faults: createFaults(random),
+    issuer: createTokenIssuer({ keys, clock, random, issuers }),
+  }
+}
 
 /**
  * The emulator's data as a whole: seeding, export, import, merge, reset and per-test tenants.
@@ -21,12 +62,13 @@ import { mergeFixture } from './merge.ts'
 export function createStateService(deps: {
   repos: Repositories
   keys: KeyRing
-  clock: Clock
+  clock: ControllableClock
   random: RandomSource
   /** The fixtures loaded at start-up: what reset restores. */
   fixtures: FixtureDocument
+  runtime: Runtime
 }) {
-  const { repos, keys, clock } = deps
+  const { repos, keys, clock, runtime } = deps
   /** Where each tenant came from, for a reset of one tenant: its fixture, or the copy it was made as. */
   const origins = new Map<string, TenantFixture>(deps.fixtures.tenants.map((t) => [t.id.toLowerCase(), t]))
 
@@ -73,6 +115,22 @@ export function createStateService(deps: {
     keys.reload()
   }
 
+  /** Everything a reset puts back besides the data: journal, throttle windows, fault rules, clock, throttle settings. */
+  function resetRuntime(tenant?: string): void {
+    if (tenant === undefined) {
+      runtime.journal.clear()
+      runtime.throttle.reset()
+      runtime.throttle.configure(runtime.startupThrottle)
+      runtime.faults.clear()
+      clock.reset()
+      return
+    }
+    const connections = new Set(repos.connections.list(tenant).map((c) => connectorKey(c.id)))
+    runtime.journal.clear((e) => e.tenant?.toLowerCase() === tenant)
+    runtime.throttle.reset((key) => connections.has(key) || isCallerKeyOfTenant(key, tenant))
+    runtime.faults.clear((r) => r.tenant?.toLowerCase() === tenant)
+  }
+
   return {
     /** First start: the fixtures into an empty database. */
     seedInitial(): void {
@@ -81,36 +139,42 @@ export function createStateService(deps: {
       keys.reload()
     },
     export: (tenantIds?: string[]) => exportState(repos, tenantIds),
-    /** PUT /_emulator/state: validates, then replaces everything. */
+    /** PUT /_emulator/state: validates, then replaces everything; throttle windows start over. */
     import(document: unknown): void {
       const doc = validateFixtureDocument(document, 'PUT /_emulator/state')
       replace(doc, 'all', 'PUT /_emulator/state')
+      runtime.throttle.reset()
     },
     /** PATCH /_emulator/state: merges, validates the result, then replaces the tenants it touches. */
-    patch(patch: unknown): string[] {
+    patch(patch: StatePatch): string[] {
       const merged = validateFixtureDocument(
         mergeFixture(exportState(repos), patch),
         'PATCH /_emulator/state',
       )
-      const touched = ((patch as { tenants?: { id?: string; name?: string }[] }).tenants ?? [])
+      const touched = patch.tenants
         .map((t) =>
           merged.tenants
-            .find((m) => m.id.toLowerCase() === t.id?.toLowerCase() || m.name === t.name)
+            .find((m) => ('id' in t ? m.id.toLowerCase() === t.id.toLowerCase() : m.name === t.name))
             ?.id.toLowerCase(),
         )
         .filter((id): id is string => id !== undefined)
       replace(merged, touched, 'PATCH /_emulator/state')
       return touched
     },
-    /** POST /_emulator/reset: the start-up fixtures again, or one tenant as it was made. */
+    /**
+     * POST /_emulator/reset: the start-up fixtures again, or one tenant as it was made, with the
+     * runtime state that goes with them (resetRuntime). False for a tenant with no origin.
+     */
     reset(tenantId?: string): boolean {
       if (tenantId === undefined) {
         replace(deps.fixtures, 'all', 'Fixture document')
+        resetRuntime()
         return true
       }
       const origin = origins.get(tenantId.toLowerCase())
       if (!origin) return false
       replace({ tenants: [origin] }, [tenantId.toLowerCase()], 'Fixture document')
+      resetRuntime(tenantId.toLowerCase())
       return true
     },
     /** POST /_emulator/tenants: a copy of a template tenant with new ids (the key is generated off the main thread). */
@@ -134,7 +198,10 @@ export function createStateService(deps: {
       origins.set(tenant.id.toLowerCase(), tenant)
       return tenant
     },
+    /** What POST /_emulator/tenants answers: enough for a test to start without another call. */
+    describeTenant: (tenant: TenantFixture) => describeTenant(repos, runtime.issuer, tenant),
     deleteTenant(tenantId: string): boolean {
+      resetRuntime(tenantId.toLowerCase())
       const removed = repos.tenants.remove(tenantId)
       if (removed) {
         origins.delete(tenantId.toLowerCase())
@@ -145,3 +212,40 @@ export function createStateService(deps: {
   }
 }
 export type StateService = ReturnType<typeof createStateService>
+
+async function describeTenant(repos: Repositories, issuer: TokenIssuer, tenant: TenantFixture) {
+  const admin = tenant.users.find(
+    (u) => u.roles.includes('GlobalAdministrator') || u.roles.includes('PowerPlatformAdministrator'),
+  )
+  const adminRow = admin && repos.directory.findUser(tenant.id, admin.objectId)
+  const adminToken = adminRow
+    ? (
+        await issuer.forUser({
+          tenantId: tenant.id,
+          user: adminRow,
+          clientId: AZURE_POWERSHELL_CLIENT_ID,
+          audience: FLOW_SERVICE_AUDIENCE,
+          lifetimeSeconds: 3600,
+        })
+      ).accessToken
+    : null
+  return {
+    tenantId: tenant.id,
+    name: tenant.name,
+    domain: tenant.domain,
+    defaultEnvironment: tenant.environments.find((e) => e.isDefault)?.name ?? `Default-${tenant.id}`,
+    environments: tenant.environments.map((e) => e.name),
+    users: tenant.users.map((u) => ({ upn: u.userPrincipalName, objectId: u.objectId, roles: u.roles })),
+    apps: tenant.apps.map((a) => ({
+      clientId: a.clientId,
+      servicePrincipalId: a.servicePrincipalId,
+      displayName: a.displayName,
+      managementApplication: a.managementApplication,
+    })),
+    flows: tenant.environments.flatMap((e) =>
+      e.flows.map((f) => ({ name: f.name, displayName: f.displayName, environment: e.name, state: f.state })),
+    ),
+    connections: (tenant.connections ?? []).map((c) => c.id),
+    adminToken,
+  }
+}

@@ -124,9 +124,19 @@ describe('state export and import', () => {
       code: 'InvalidRequestContent',
       message: /^The request content was invalid and could not be deserialized: PATCH \/_emulator\/state: /,
     })
+    // The body's shape is checked by the route's schema before anything is merged.
+    const patch = (payload: object) => t.app.inject({ method: 'PATCH', url: '/_emulator/state', payload })
+    expectServiceError(await patch({ users: [] }), {
+      status: 400,
+      code: 'InvalidRequestContent',
+      message: /body must have the property 'tenants'/,
+    })
+    for (const payload of [{ tenants: {} }, { tenants: [{ users: [] }] }, { tenants: [], users: [] }]) {
+      expectServiceError(await patch(payload), { status: 400, code: 'InvalidRequestContent' })
+    }
     expectServiceError(
-      await t.app.inject({ method: 'PATCH', url: '/_emulator/state', payload: { users: [] } }),
-      { status: 400, code: 'InvalidRequestContent', message: /body\.tenants must be an array/ },
+      await t.app.inject({ method: 'PUT', url: '/_emulator/state', payload: { users: [] } }),
+      { status: 400, code: 'InvalidRequestContent', message: /body must have the property 'tenants'/ },
     )
     expect((await t.app.inject({ method: 'GET', url: '/_emulator/state' })).body).toBe(before)
   })

@@ -5,10 +5,12 @@ import { loadMigrations, migrate } from '../../db/migrate.ts'
 import { isReadOnly, openDatabase } from '../../db/open.ts'
 import { createRepositories } from '../../db/repositories/index.ts'
 import { createKeyRing } from '../../server/auth/key-ring.ts'
-import { systemClock } from '../../server/clock.ts'
+import { DEFAULT_JOURNAL, DEFAULT_THROTTLE } from '../../server/app.ts'
+import { createIssuers } from '../../server/auth/issuers.ts'
+import { createControllableClock, systemClock } from '../../server/clock.ts'
 import { DEMO_FIXTURES_PATH, loadFixtureFile } from '../../server/fixtures.ts'
 import { cryptoRandom } from '../../server/random.ts'
-import { createStateService } from '../../server/state/state-service.ts'
+import { createRuntime, createStateService } from '../../server/state/state-service.ts'
 import { CONTOSO } from '../helpers/demo.ts'
 
 describe('migrations', () => {
@@ -61,12 +63,20 @@ describe('migrations', () => {
     const db = openDatabase(':memory:')
     migrate(db, loadMigrations().slice(0, 5))
     const repos = createRepositories(db)
+    const keys = createKeyRing(repos.tenants)
+    const clock = createControllableClock(systemClock)
+    const issuers = createIssuers(undefined)
+    const runtime = createRuntime({
+      ...{ keys, clock, random: cryptoRandom, issuers },
+      ...{ throttle: DEFAULT_THROTTLE, journal: DEFAULT_JOURNAL },
+    })
     createStateService({
       repos,
-      keys: createKeyRing(repos.tenants),
-      clock: systemClock,
+      keys,
+      clock,
       random: cryptoRandom,
       fixtures: loadFixtureFile(DEMO_FIXTURES_PATH),
+      runtime,
     }).seedInitial()
     db.prepare(
       "INSERT INTO oauth_grants (kind, id, tenant_id, data, expires_at) VALUES ('refresh', 'r1', ?, '{}', 1)",
