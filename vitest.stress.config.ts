@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config'
 
-/** `npm run test:stress`: the long runs (issue 9), kept out of `npm test`. */
+/** `npm run test:stress`: the long runs, kept out of `npm test`. */
 export default defineConfig({
   test: {
     include: ['test/stress/**/*.stress.ts'],

@@ -9,7 +9,7 @@ import { emulatorArgs, mint, startProcess } from './processes.ts'
 /**
  * `npm run bench:profile [scenario]`: the emulator under load with V8's CPU profiler on, then the
  * functions that took the most time (self time, grouped by function and file). Profile before
- * optimising (issue 8); the .cpuprofile file opens in Chrome DevTools for a flame graph.
+ * optimising; the .cpuprofile file opens in Chrome DevTools for a flame graph.
  */
 const ADMIN = '/providers/Microsoft.ProcessSimple/scopes/admin'
 const INVOICE = '23d920c4-0119-4d63-b3dc-07bb4ff5bf9d'

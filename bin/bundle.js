@@ -1,6 +1,6 @@
 // `npm run build` step: bundles the compiled server (dist/server/main.js) and its dependencies into
-// one file, dist/emulator.mjs, which the bin runs. Loading ~1,000 small ES modules (TypeBox alone
-// has 709) took most of the cold start; one file cuts it to about a third (issue 8).
+// one file, dist/emulator.mjs, which the bin runs: loading a thousand small ES modules one by one
+// (TypeBox alone is hundreds) is most of a cold start, and one file is loaded at once.
 // better-sqlite3 is native and pino writes through worker-capable streams: both stay external.
 import { build } from 'esbuild'
 

@@ -4,7 +4,7 @@ import { Type, type Static } from 'typebox'
 export const GUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
 export const Guid = Type.String({ pattern: GUID_PATTERN, description: 'A GUID' })
 
-/** A connection id of the connector: any URL-safe string of 1 to 128 characters (issue 4). */
+/** A connection id of the connector: any URL-safe string of 1 to 128 characters. */
 export const CONNECTION_ID_PATTERN = '^[A-Za-z0-9._~-]{1,128}$'
 
 /** A timestamp as the Flow service writes them: ISO 8601 with 7 fractional digits and `Z`. */

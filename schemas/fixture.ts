@@ -154,7 +154,7 @@ export const UserDetailsFixture = Type.Object(
 )
 export type UserDetailsFixture = Static<typeof UserDetailsFixture>
 
-/** A connection of the connector: owned by a user (or app) of the tenant; not shareable (issue 4). */
+/** A connection of the connector: owned by a user (or app) of the tenant; not shareable. */
 export const ConnectionFixture = Type.Object(
   {
     id: Type.String({

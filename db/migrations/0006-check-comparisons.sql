@@ -1,4 +1,4 @@
--- The same constraints, written as comparisons (issue 8). SQLite checks `x IN (a, b, c)`, a list of
+-- The same constraints, written as comparisons. SQLite checks `x IN (a, b, c)`, a list of
 -- three or more values, by building a temporary b-tree of the list each time a statement runs
 -- (EXPLAIN shows OpenEphemeral): four per modifyPermissions upsert, which made up more than half of
 -- the statement's time. `x = a OR x = b OR x = c` checks the same with no b-tree.

@@ -14,8 +14,8 @@ import { createUserDetailsRepository } from './user-details.ts'
 /** Every repository over one database; statements are prepared once, here. */
 export function createRepositories(db: Db) {
   const sql = createReadCache(db)
-  // Built once: better-sqlite3 makes five wrapper functions for every db.transaction() call, which
-  // cost a modifyPermissions request about a tenth of its time when made per request (issue 8).
+  // Built once: better-sqlite3 makes five wrapper functions for every db.transaction() call, a
+  // cost every write request would otherwise pay.
   const atomically = db.transaction((work: () => unknown) => work())
   return {
     // The declaration build cannot name better-sqlite3's class through the alias without this.

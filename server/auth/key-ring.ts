@@ -11,7 +11,7 @@ export function createKeyRing(tenants: TenantsRepository) {
 
   let generation = 0
   // The keys as last loaded, by tenant and PEMs: a reset or import brings the same keys back, and
-  // parsing and checking them again was most of a reset's time (issue 8).
+  // parsing and checking them again was most of a reset's time.
   let loaded = new Map<string, SigningKey>()
 
   function reload(): void {

@@ -30,8 +30,8 @@ const BEARER = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]+)[ \t]*$/i
 
 /**
  * Verifies bearer tokens the way the Flow API does: RS256 only, a `kid` of a known tenant key,
- * lifetime with skew, the tenant's issuer and one of the accepted audiences (issue 2 §3,
- * entra.md §7). Every failure is a catalog 401; nothing here trusts an unverified claim.
+ * lifetime with skew, the tenant's issuer and one of the accepted audiences
+ * (entra.md §7). Every failure is a catalog 401; nothing here trusts an unverified claim.
  */
 export function createTokenVerifier(deps: {
   keys: KeyRing
@@ -45,7 +45,7 @@ export function createTokenVerifier(deps: {
   // verification. The lifetime claims are checked again on every use against the clock; a change
   // of the key set (a tenant deleted, state imported) forgets everything.
   // Keyed by the header's last characters (the end of the RS256 signature): hashing a short slice is
-  // cheap where hashing the whole kilobyte-long header on every request was not (issue 8). The
+  // cheap where hashing the whole kilobyte-long header on every request was not. The
   // entry keeps the whole header, and only an identical one is a hit.
   const verified = new Map<
     string,

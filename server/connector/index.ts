@@ -41,7 +41,7 @@ const GATEWAY_HEADERS: Record<string, string> = {
  * Backend errors pass through unchanged, as the real gateway passes them.
  */
 export default async function connectorGateway(app: FastifyInstance): Promise<void> {
-  // One hook runs the checks in order: fewer hook hand-offs on every call (issue 8).
+  // One hook runs the checks in order: fewer hook hand-offs on every call.
   app.addHook('onRequest', function connectorGate(request, reply, done) {
     reply.headers(GATEWAY_HEADERS)
     authenticateThen(

@@ -22,7 +22,7 @@ const CONTENT_SECURITY_POLICY =
 const KEEP_ALIVE_MS = 15_000
 
 /**
- * The dashboard (issue 6): the page at /_emulator/ui, its files, the overview it renders and the
+ * The dashboard: the page at /_emulator/ui, its files, the overview it renders and the
  * live event stream. Registered inside the control plane, so the same access rule guards it.
  */
 const dashboard: FastifyPluginAsyncTypebox = async (app) => {

@@ -3,7 +3,7 @@ import type { Repositories } from '../../db/repositories/index.ts'
 import { entraErrors } from '../errors/index.ts'
 
 /**
- * Microsoft's first-party public clients that every tenant knows (issue 3; these are the clients
+ * Microsoft's first-party public clients that every tenant knows (these are the clients
  * the PowerShell module, the Azure CLI and the CLI for Microsoft 365 sign in with).
  */
 export const WELL_KNOWN_PUBLIC_CLIENTS: Readonly<Record<string, string>> = {

@@ -4,7 +4,7 @@ import type { RandomSource } from '../random.ts'
 export type { FaultRuleInput }
 
 /**
- * Fault rules (issue 5): the match fields select requests; the action answers instead of the
+ * Fault rules: the match fields select requests; the action answers instead of the
  * handler (`status`, `body`, `headers`), delays (`delayMs`) or drops the connection; a rule fires
  * for the next `times` matches, or with `probability`, drawn from the emulator's random source
  * (seeded by `--seed`, so runs repeat).

@@ -17,7 +17,7 @@ export const FLOW_ADMIN_PREFIX = '/providers/Microsoft.ProcessSimple/scopes/admi
 /**
  * The admin operations, as either surface serves them. Their handlers are plain functions, not
  * async ones: none awaits anything, and Fastify sends what a plain handler returns (or throws) in
- * the same tick, without the promise and microtask of an async one (~4 µs of a GET, issue 8).
+ * the same tick, without the promise and microtask of an async one.
  * A plain handler must return its payload or send its reply on every path.
  */
 export async function registerAdminOperations(app: FastifyInstance, surface: Surface): Promise<void> {
@@ -38,7 +38,7 @@ export function requireAdmin(app: FastifyInstance, request: FastifyRequest): voi
  * caller (403), checked in that order before the body is read.
  */
 export default async function flowAdminApi(app: FastifyInstance): Promise<void> {
-  // One hook runs the checks in order: fewer hook hand-offs on every call (issue 8).
+  // One hook runs the checks in order: fewer hook hand-offs on every call.
   app.addHook('onRequest', function flowApiGate(request, _reply, done) {
     authenticateThen(
       this.emulator.verifier,

@@ -61,7 +61,7 @@ interface SerializingReply {
 /**
  * A route's 200 body, built and serialized once for each value it comes from. The read cache hands
  * out the same frozen rows until their table is written, so an unchanged answer is sent as the text
- * it was the first time (a GET permissions was ~4% JSON serialization, issue 8). One per route: the
+ * it was the first time, without serializing it again. One per route: the
  * surfaces may serialize the same rows differently.
  */
 export function serializedOnce() {

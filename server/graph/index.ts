@@ -18,7 +18,7 @@ export const GRAPH_AUDIENCES: readonly string[] = [
 export const GRAPH_PREFIX = '/v1.0'
 
 /**
- * The Microsoft Graph look-ups tools make around the eight operations (issue 7): the signed-in
+ * The Microsoft Graph look-ups tools make around the eight operations: the signed-in
  * user, users and groups by id, UPN or name, read-only from the tenant directory. Tokens must be
  * for Graph; errors use Graph's envelope with its `innerError`.
  */

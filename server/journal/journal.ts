@@ -105,7 +105,7 @@ export function journalBody(body: unknown, limit: number): { text: string | null
 
 /**
  * What a request leaves in the ring: cheap fields as they are and the bodies still raw, so the
- * request path does no redaction, copying or date formatting (issue 8). A body larger than the
+ * request path does no redaction, copying or date formatting. A body larger than the
  * limit is formatted at once, so the ring never holds more than `bodyLimit` of any body raw.
  */
 export interface RawJournalEntry extends Omit<

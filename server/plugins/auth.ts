@@ -20,7 +20,7 @@ export default fp(auth, { name: 'auth', fastify: '5.x', dependencies: ['emulator
  * The body of a protected surface's onRequest gate: verifies the bearer token (401), sets
  * `request.caller`, then runs the surface's synchronous `checks`, reporting to `done`. A token
  * verified before is taken from the verifier's cache without a promise or a microtask: this runs
- * on every API call (issue 8).
+ * on every API call.
  */
 export function authenticateThen(
   verifier: TokenVerifier,

@@ -32,7 +32,7 @@ export interface EmulatorContext {
   requestHandler: RequestListener
   /** Verifies tokens on the connector surface, which also accepts the apihub audience. */
   connectorVerifier: TokenVerifier
-  /** Calls per connection per window (issue 4). */
+  /** Calls per connection per window. */
   throttle: SlidingWindowLimiter
   /** The throttle settings at start-up, which a reset restores. */
   startupThrottle: ThrottleSettings

@@ -16,7 +16,7 @@ import type { RandomSource } from '../random.ts'
 
 const GUID = new RegExp(GUID_PATTERN)
 // Kept on the raw request itself, not in a WeakMap: an entry per request in a WeakMap is extra
-// work for every young-generation garbage collection (issue 8).
+// work for every young-generation garbage collection.
 const CORRELATION_ID = Symbol('correlationId')
 type Tagged = IncomingMessage & { [CORRELATION_ID]?: string }
 
@@ -49,7 +49,7 @@ interface RequestIdsOptions {
 
 async function requestIds(app: FastifyInstance, options: RequestIdsOptions) {
   const later = options.later ?? ((writeLine: () => void) => writeLine())
-  // Callback-style hooks here and in the journal: no promise per hook per request (issue 8).
+  // Callback-style hooks here and in the journal: no promise per hook per request.
   app.addHook('onRequest', (request, reply, done) => {
     setRequestIdHeaders(request, reply, options.random)
     done()

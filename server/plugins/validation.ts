@@ -26,7 +26,7 @@ type LazyValidator = ((data: unknown) => boolean) & { errors: (ValidateFunction[
 
 /**
  * Validators and serializers are compiled on a route's first call, not at start-up: compiling
- * every route's schemas took about a third of the cold start (issue 8), and a test or a demo calls
+ * every route's schemas is a large part of a cold start, and a test or a demo calls
  * a handful of routes. A schema is compiled once either way.
  */
 async function validation(app: FastifyInstance) {

@@ -1,6 +1,6 @@
 /**
  * The Microsoft hosts the proxy answers for, and which of their paths the emulator serves
- * (issue 7). Everything else is refused: the emulator never reaches the internet.
+ *. Everything else is refused: the emulator never reaches the internet.
  */
 export interface InterceptedHost {
   /** How the start-up line and the docs name it. */

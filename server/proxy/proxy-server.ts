@@ -20,7 +20,7 @@ const errorBody = (error: ServiceError) =>
   JSON.stringify({ error: { code: error.code, message: error.message } })
 
 /**
- * An HTTP proxy that accepts CONNECT, like Microsoft's Dev Proxy (issue 7): for the Microsoft
+ * An HTTP proxy that accepts CONNECT, like Microsoft's Dev Proxy: for the Microsoft
  * hosts the emulator emulates it terminates TLS with a certificate from the local CA and hands
  * each request to the emulator's app; everything else gets a 502 and a log line. Tunneled
  * requests never reach the control plane.

@@ -11,7 +11,7 @@ const callerKeys = new WeakMap<CallerIdentity, string>()
 /**
  * Made once per caller object: the token verifier hands out the same caller for the same token, so
  * its key is not rebuilt, rehashed by the throttle's map, and copied by the garbage collector on
- * every call (issue 8).
+ * every call.
  */
 export const callerKey = (caller: CallerIdentity): string => {
   let key = callerKeys.get(caller)

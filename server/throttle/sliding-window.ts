@@ -28,7 +28,7 @@ export interface ConnectionUsage {
 
 /**
  * Call times, oldest first. Expired times are dropped by moving a read index, not by copying the
- * rest of the array on every call (which cost O(calls in the window) per request, issue 8); the
+ * rest of the array on every call (which cost O(calls in the window) per request); the
  * array is compacted once most of it is dropped.
  */
 class TimeQueue {

@@ -5,7 +5,7 @@ import { sha1Thumbprint } from '../../server/tls/certificates.ts'
 import { buildTestApp } from '../helpers/build-test-app.ts'
 import { ADMIN, API, CONTOSO } from '../helpers/demo.ts'
 
-describe('the key ring across resets (issue 8: a reset does not parse the same keys again)', () => {
+describe('the key ring across resets (a reset does not parse the same keys again)', () => {
   it('keeps the parsed key of a tenant whose key came back unchanged, and tokens minted before stay valid', async () => {
     const t = await buildTestApp()
     const { keys } = t.app.emulator

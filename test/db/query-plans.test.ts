@@ -35,7 +35,7 @@ function plannedStatements() {
   })
 }
 
-describe('query plans (issue 8: no full scans on any request path)', () => {
+describe('query plans (no full scans on any request path)', () => {
   const statements = plannedStatements()
 
   it('finds every statement the repositories prepare', () => {

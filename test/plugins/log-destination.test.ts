@@ -13,7 +13,7 @@ function run(body: string) {
   return { status: result.status, lines: result.stdout.split('\n').filter(Boolean), stderr: result.stderr }
 }
 
-describe('the batched log destination (issue 8)', () => {
+describe('the batched log destination', () => {
   it('writes every line, in order, in chunks and on exit, when the process exits without closing anything', () => {
     // About 50 KB: several full chunks, then a remainder that only the exit flush writes.
     const out = run(`for (let i = 0; i < 5000; i++) d.write('line ' + i + '\\n')\nprocess.exit(0)`)

@@ -6,7 +6,7 @@ import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts'
 import { CONTOSO } from '../helpers/demo.ts'
 
 /**
- * Property-based fuzzing of every surface (issue 9): random and adversarial path segments, query
+ * Property-based fuzzing of every surface: random and adversarial path segments, query
  * strings, headers, content types and bodies. Whatever comes in, the answer is a documented
  * success or a well-formed 4xx in the surface's own envelope, never a 5xx; afterwards the database
  * passes its integrity check and still answers correctly. FUZZ_RUNS and FUZZ_SEED replay a run.

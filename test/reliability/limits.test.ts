@@ -13,7 +13,7 @@ import { ADMIN, API, CONTOSO, generatedPrincipal, putUser } from '../helpers/dem
 const modifyUrl = `${ADMIN}/environments/~default/flows/${CONTOSO.flows.invoiceApproval}/modifyPermissions?${API}`
 const put = (i: number) => putUser(generatedPrincipal(i))
 
-describe('limits, each enforced with a clear error (issue 9)', () => {
+describe('limits, each enforced with a clear error', () => {
   it(`a body over ${BODY_LIMIT_BYTES} bytes: 413`, async () => {
     const t = await buildTestApp()
     const token = await t.mint({ user: CONTOSO.admin.upn })

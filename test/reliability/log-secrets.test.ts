@@ -7,7 +7,7 @@ import { FLOW_SCOPE, postForm, PUBLIC_CLIENT, tokenUrl } from '../helpers/entra.
 import { captureLogs } from '../helpers/logs.ts'
 
 /**
- * The logs of a full run, at the most verbose level, hold no secret (issue 9): no password,
+ * The logs of a full run, at the most verbose level, hold no secret: no password,
  * client secret, assertion, access or refresh token, authorization code, device code, control
  * key or PFX. Every grant, the API, the control plane and failures are exercised first.
  */

@@ -18,7 +18,7 @@ const mint = (e: ChildEmulator) => mintOverHttp(e.base, { user: CONTOSO.admin.up
 const fileArgs = (db: string, extra: string[] = []) =>
   childFlags(db, '--log-level', 'warn', '--throttle', 'off', ...extra)
 
-describe('crash safety and shutdown (issue 9)', () => {
+describe('crash safety and shutdown', () => {
   it('SIGKILL during a write load on a file database: every acknowledged write survives, nothing half-written', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'paae-crash-'))
     const db = join(dir, 'emulator.sqlite')
@@ -132,7 +132,7 @@ describe('crash safety and shutdown (issue 9)', () => {
   })
 })
 
-describe('the log (issue 8: buffered lines)', () => {
+describe('the log (buffered lines)', () => {
   const infoArgs = childFlags(':memory:', '--log-level', 'info')
   const completed = (e: ChildEmulator) =>
     e

@@ -22,7 +22,7 @@ const FLOW = `${ADMIN}/environments/~default/flows/${CONTOSO.flows.invoiceApprov
 const principal = generatedPrincipal
 const put = putUser
 
-describe('storage failures (issue 9): clear 5xx for writes, reads keep working, nothing half-written', () => {
+describe('storage failures: clear 5xx for writes, reads keep working, nothing half-written', () => {
   // Simulated with SQLite's own limits: a page budget the database has already spent (a full disk)
   // and query_only (a read-only database). Both fail the write inside SQLite, as the real condition does.
   it('a full disk: 507 InsufficientStorage for a write, the flow unchanged, reads answer', async () => {
@@ -66,7 +66,7 @@ describe('storage failures (issue 9): clear 5xx for writes, reads keep working, 
   })
 })
 
-describe('concurrency (issue 9): the final state is that of some serial order', () => {
+describe('concurrency: the final state is that of some serial order', () => {
   it('hundreds of concurrent modifyPermissions, start and stop on one flow: no lost update, no duplicate', async () => {
     const app = await buildApp({ db: ':memory:', logLevel: 'silent', throttle: { enabled: false } })
     const listening = await listen(app, { host: '127.0.0.1', port: 0, httpsPort: 'off', dataDir: '' })
@@ -129,7 +129,7 @@ describe('concurrency (issue 9): the final state is that of some serial order', 
   })
 })
 
-describe('a real full disk (issue 9)', () => {
+describe('a real full disk', () => {
   it('a file database on a 1 MiB tmpfs fills up: 507 for the write that does not fit, reads go on, the file stays whole', async () => {
     const { disk, release } = smallDisk()
     try {
@@ -178,7 +178,7 @@ describe('a real full disk (issue 9)', () => {
   })
 })
 
-describe('a real read-only file system (issue 9)', () => {
+describe('a real read-only file system', () => {
   it('the database on a file system remounted read-only: reads answer, writes get 503 in their envelopes', async () => {
     const { disk, release } = smallDisk()
     try {
@@ -212,7 +212,7 @@ describe('a real read-only file system (issue 9)', () => {
 })
 
 /**
- * A 1 MiB tmpfs, as issue 9 asks: mounting needs root, which CI and these machines have. The
+ * A real 1 MiB tmpfs: mounting needs root, which CI and these machines have. The
  * in-process tests above simulate the same failure with SQLite's own page budget anywhere.
  */
 function smallDisk(): { disk: string; release: () => void } {

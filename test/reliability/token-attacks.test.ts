@@ -12,7 +12,7 @@ import { postForm, tokenUrl } from '../helpers/entra.ts'
 import { demoSigningKey, resign, strangerKey, unsignedToken } from '../helpers/tokens.ts'
 
 /**
- * Token attacks, one table (issue 9): every forged, stolen, replayed or misdirected credential
+ * Token attacks, one table: every forged, stolen, replayed or misdirected credential
  * gets the documented refusal and never a success. The Flow API rows call GET permissions with
  * the token; the Entra rows present a client assertion to the token endpoint.
  */

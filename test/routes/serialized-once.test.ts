@@ -12,7 +12,7 @@ function fakeReply() {
   return { reply, sent }
 }
 
-describe('serializedOnce (issue 8: an unchanged answer is serialized once)', () => {
+describe('serializedOnce (an unchanged answer is serialized once)', () => {
   it('serializes a frozen view once and sends the same text, as JSON, every time', () => {
     const send = serializedOnce()
     const view = Object.freeze([{ name: 'a' }])

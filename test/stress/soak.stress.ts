@@ -9,7 +9,7 @@ import { mintOverHttp } from '../helpers/tokens.ts'
 afterEach(killEmulators)
 
 /**
- * Soak (issue 9): a steady mixed load on loopback, bounded in time and count (SOAK_SECONDS,
+ * Soak: a steady mixed load on loopback, bounded in time and count (SOAK_SECONDS,
  * default 180; SOAK_RATE requests per second, default 200). Pass: no failure other than the
  * intended 429s of a fault rule, resident memory flat (within 10% between the first and last
  * third once warm), p99 latency stable (the last third within twice the first, plus 5 ms).
