@@ -28,6 +28,7 @@ import { sendGraphError } from './graph/respond.ts'
 import graph, { GRAPH_PREFIX } from './graph/index.ts'
 import auth from './plugins/auth.ts'
 import bodyParsers from './plugins/body-parsers.ts'
+import coverage from './plugins/coverage.ts'
 import emulatorContext from './plugins/emulator-context.ts'
 import errorHandler, { sendServiceError } from './plugins/error-handler.ts'
 import faults from './plugins/faults.ts'
@@ -191,6 +192,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     state,
     journal: runtime.journal,
     faults: runtime.faults,
+    coverage: runtime.coverage,
     events: createLiveEvents(),
     endpoints: {},
     controlKey: options.controlKey,
@@ -213,6 +215,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(throttleHeaders)
   await app.register(journal)
   await app.register(faults)
+  await app.register(coverage)
   await app.register(flowAdminApi, { prefix: FLOW_ADMIN_PREFIX })
   await app.register(connectorGateway, { prefix: CONNECTOR_PREFIX })
   await app.register(controlPlane)

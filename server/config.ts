@@ -50,6 +50,8 @@ export interface EmulatorConfig {
   controlKey: string | undefined
   journal: { size: number; bodyLimit: number }
   exportOnExit: string | undefined
+  /** Write the contract coverage here on exit: Markdown for a `.md` name, JSON otherwise. */
+  coverageReport: string | undefined
   /** Seconds a SIGTERM waits for requests in flight before closing their connections. */
   shutdownTimeout: number
 }
@@ -189,6 +191,7 @@ function configFrom(v: SettingValues): EmulatorConfig {
     controlKey: v['control-key'],
     journal: { size: v['journal-size'], bodyLimit: v['journal-body-limit'] },
     exportOnExit: v['export-on-exit'],
+    coverageReport: v['coverage-report'],
     shutdownTimeout: v['shutdown-timeout'],
   }
 }

@@ -1,6 +1,7 @@
 import { buildApp, type AppOptions } from './app.ts'
 import { ConfigError, helpText, loadConfig, type EmulatorConfig } from './config.ts'
 import { isLoopbackAddress } from './control/loopback.ts'
+import { coverageFile } from './coverage/coverage.ts'
 import { writeAtomically } from './files.ts'
 import { FixtureError } from './fixtures.ts'
 import { FLOW_ADMIN_PREFIX } from './flow-api/index.ts'
@@ -42,6 +43,13 @@ async function main(argv: string[]): Promise<number> {
     if (config.exportOnExit) {
       writeAtomically(config.exportOnExit, `${JSON.stringify(app.emulator.state.export(), null, 2)}\n`)
       app.log.info({ file: config.exportOnExit }, 'state exported')
+    }
+    if (config.coverageReport) {
+      writeAtomically(
+        config.coverageReport,
+        coverageFile(config.coverageReport, app.emulator.coverage.report()),
+      )
+      app.log.info({ file: config.coverageReport }, 'coverage report written')
     }
     // Requests in flight finish; past the timeout their connections are cut, so a stuck client
     // cannot keep the emulator (and its test run) from ending.

@@ -246,6 +246,11 @@ export const SETTINGS = {
     default: undefined,
     defaultText: 'none',
   }),
+  'coverage-report': path({
+    help: 'Write the contract coverage to this file on SIGINT/SIGTERM: Markdown if it ends in .md, JSON otherwise',
+    default: undefined,
+    defaultText: 'none',
+  }),
   'shutdown-timeout': whole(0, 3600, {
     help: 'Seconds SIGINT/SIGTERM wait for requests in flight',
     default: 10,

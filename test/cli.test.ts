@@ -104,6 +104,38 @@ describe('the command line', () => {
     expect(doc.tenants.map((t) => t.name)).toEqual(['contoso', 'fabrikam'])
   })
 
+  it('--coverage-report writes the coverage on SIGTERM: Markdown for .md, JSON otherwise', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paae-coverage-'))
+    for (const name of ['coverage.md', 'coverage.json']) {
+      const file = join(dir, name)
+      const { child, base } = await startEmulator(
+        childFlags(':memory:', '--log-level', 'warn', '--coverage-report', file),
+      )
+      const url = `${base}${ADMIN}/environments/~default/flows/${CONTOSO.flows.invoiceApproval}/permissions?${API}`
+      expect((await fetch(url)).status).toBe(401)
+      const exited = new Promise((resolve) => child.on('exit', resolve))
+      child.kill('SIGTERM')
+      expect(await exited).toBe(0)
+      const text = readFileSync(file, 'utf8')
+      if (name.endsWith('.md')) {
+        expect(text).toMatch(/^# Contract coverage\n/)
+        expect(text).toMatch(
+          /^\| flow \| Get-AdminFlowOwnerRole \| 401 ×1 \| [^|]*\b200\b[^|]*\b404\b[^|]* \|$/m,
+        )
+        expect(text).toMatch(/^\| connector \| Get-AdminFlowOwnerRole \| – \| [^|]*\b200\b/m)
+      } else {
+        const report = JSON.parse(text) as {
+          operations: { operationId: string; surface: string; seen: object; neverSeen: string[] }[]
+        }
+        const op = report.operations.find(
+          (o) => o.surface === 'flow' && o.operationId === 'Get-AdminFlowOwnerRole',
+        )
+        expect(op?.seen).toEqual({ '401': { count: 1, injected: 0 } })
+        expect(op?.neverSeen).toContain('404')
+      }
+    }
+  })
+
   it.each([
     [['--port', 'x'], "--port must be a whole number from 0 to 65535; got 'x'"],
     [['--wat'], "Unknown option '--wat'"],

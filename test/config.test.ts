@@ -32,6 +32,7 @@ describe('loadConfig', () => {
       controlKey: undefined,
       journal: { size: 1000, bodyLimit: 16384 },
       exportOnExit: undefined,
+      coverageReport: undefined,
       shutdownTimeout: 10,
     })
   })
@@ -141,6 +142,8 @@ describe('loadConfig', () => {
           '10',
           '--export-on-exit',
           'out.json',
+          '--coverage-report',
+          'coverage.md',
         ],
         {},
       ),
@@ -149,6 +152,7 @@ describe('loadConfig', () => {
       controlKey: 'sixteen-chars-key',
       journal: { size: 0, bodyLimit: 10 },
       exportOnExit: resolve('out.json'),
+      coverageReport: resolve('coverage.md'),
     })
     expect(loadConfig([], { PAAE_THROTTLE_LIMIT: '7', PAAE_AUTO_CONNECTIONS: 'false' })).toMatchObject({
       throttle: { limit: 7 },

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { requireControlAccess } from './access.ts'
 import clock from './clock.ts'
 import connections from './connections.ts'
+import coverage from './coverage.ts'
 import dashboard from '../dashboard/index.ts'
 import faults from './faults.ts'
 import health from './health.ts'
@@ -25,6 +26,17 @@ export default async function controlPlane(app: FastifyInstance): Promise<void> 
       data: { method: request.method, path: request.url, status: reply.statusCode },
     })
   })
-  for (const plugin of [health, state, tokens, connections, requests, faults, clock, throttling, dashboard])
+  for (const plugin of [
+    health,
+    state,
+    tokens,
+    connections,
+    requests,
+    coverage,
+    faults,
+    clock,
+    throttling,
+    dashboard,
+  ])
     await app.register(plugin)
 }

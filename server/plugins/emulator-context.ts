@@ -9,6 +9,7 @@ import type { KeyRing } from '../auth/key-ring.ts'
 import type { TokenIssuer } from '../auth/token-issuer.ts'
 import type { TokenVerifier } from '../auth/token-verifier.ts'
 import type { ControllableClock } from '../clock.ts'
+import type { Coverage } from '../coverage/coverage.ts'
 import type { Faults } from '../faults/faults.ts'
 import type { Journal } from '../journal/journal.ts'
 import type { LiveEvents } from '../live-events.ts'
@@ -47,6 +48,8 @@ export interface EmulatorContext {
   state: StateService
   journal: Journal
   faults: Faults
+  /** Which operation answered which status, against the statuses the document gives it. */
+  coverage: Coverage
   /** Live events for the dashboard's event stream. */
   events: LiveEvents
   /** Where the emulator listens, once it does (the dashboard's "connect your client" panel). */

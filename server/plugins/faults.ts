@@ -3,7 +3,15 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance, FastifyReply, FastifyRequest, RequestPayload } from 'fastify'
 import fp from 'fastify-plugin'
 
+import type { FaultRule } from '../faults/faults.ts'
 import { connectionOf, isEmulatorOwnPath, operationIdOf, tenantOf } from './journal.ts'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The fault rule that answered this request instead of its handler, if one did. */
+    injectedFault: FaultRule | null
+  }
+}
 
 /**
  * Applies fault rules. preParsing runs after every onRequest hook (so the caller and the
@@ -12,6 +20,7 @@ import { connectionOf, isEmulatorOwnPath, operationIdOf, tenantOf } from './jour
  */
 async function faults(app: FastifyInstance) {
   const { faults: rules } = app.emulator
+  app.decorateRequest('injectedFault', null)
   app.addHook('preParsing', (request, reply, payload, done) => {
     // Without rules (nearly always) no promise is made: the hook hands the body straight on.
     if (rules.isEmpty() || isEmulatorOwnPath(request.url)) return done(null, payload)
@@ -38,6 +47,7 @@ async function faults(app: FastifyInstance) {
       return payload
     }
     if (rule.status !== undefined) {
+      request.injectedFault = rule
       const body = rule.body ?? {
         error: { code: 'InjectedFault', message: `Fault injected by rule ${rule.id}.` },
       }

@@ -16,11 +16,12 @@ export function isEmulatorOwnPath(url: string): boolean {
   return url.startsWith('/_emulator') || url.startsWith('/openapi.')
 }
 
-function surfaceOf(request: FastifyRequest): JournalEntry['surface'] {
-  if (request.url.startsWith('/providers/')) return 'flow'
-  if (request.url.startsWith('/apim/')) return 'connector'
-  if (request.url.startsWith('/v1.0/')) return 'graph'
-  const tags = (request.routeOptions.schema as { tags?: string[] } | undefined)?.tags
+/** The surface a URL (a request's, or a route's pattern) belongs to; Entra's routes carry its tag. */
+export function surfaceOf(url: string, schema: unknown): JournalEntry['surface'] {
+  if (url.startsWith('/providers/')) return 'flow'
+  if (url.startsWith('/apim/')) return 'connector'
+  if (url.startsWith('/v1.0/')) return 'graph'
+  const tags = (schema as { tags?: string[] } | undefined)?.tags
   return tags?.includes('Entra ID') ? 'entra' : 'other'
 }
 
@@ -55,7 +56,7 @@ async function journal(app: FastifyInstance) {
       method: request.method,
       host: request.host,
       path: request.url,
-      surface: surfaceOf(request),
+      surface: surfaceOf(request.url, request.routeOptions.schema),
       operationId: operationIdOf(request),
       connection: connectionOf(request),
       tenant: tenantOf(request),

@@ -9,6 +9,7 @@ import { AZURE_POWERSHELL_CLIENT_ID, createTokenIssuer, type TokenIssuer } from 
 import { generateSigningKeyPems } from '../auth/signing-keys.ts'
 import { toFlowTimestamp, type ControllableClock } from '../clock.ts'
 import { buildConnection } from '../connector/connection-factory.ts'
+import { createCoverage, type Coverage } from '../coverage/coverage.ts'
 import { createFaults, type Faults } from '../faults/faults.ts'
 import { FixtureError, validateFixtureDocument } from '../fixtures.ts'
 import { createJournal, type Journal } from '../journal/journal.ts'
@@ -32,6 +33,8 @@ export interface Runtime {
   /** The throttle settings of start-up, which a full reset restores. */
   startupThrottle: ThrottleSettings
   faults: Faults
+  /** Which operation answered which status, since start or the last reset. */
+  coverage: Coverage
   issuer: TokenIssuer
 }
 
@@ -50,6 +53,7 @@ export function createRuntime(deps: {
     throttle: createSlidingWindowLimiter(deps.throttle),
     startupThrottle: deps.throttle,
     faults: createFaults(random),
+    coverage: createCoverage(() => clock.now()),
     issuer: createTokenIssuer({ keys, clock, random, issuers }),
   }
 }
@@ -115,13 +119,17 @@ export function createStateService(deps: {
     keys.reload()
   }
 
-  /** Everything a reset puts back besides the data: journal, throttle windows, fault rules, clock, throttle settings. */
+  /**
+ * Everything a reset puts back besides the data: journal, throttle windows, fault rules, coverage,
+ * clock, throttle settings.
+ */
   function resetRuntime(tenant?: string): void {
     if (tenant === undefined) {
       runtime.journal.clear()
       runtime.throttle.reset()
       runtime.throttle.configure(runtime.startupThrottle)
       runtime.faults.clear()
+      runtime.coverage.clear()
       clock.reset()
       return
     }
@@ -129,6 +137,7 @@ export function createStateService(deps: {
     runtime.journal.clear((e) => e.tenant?.toLowerCase() === tenant)
     runtime.throttle.reset((key) => connections.has(key) || isCallerKeyOfTenant(key, tenant))
     runtime.faults.clear((r) => r.tenant?.toLowerCase() === tenant)
+    runtime.coverage.clear(tenant)
   }
 
   return {
