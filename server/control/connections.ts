@@ -2,12 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 
 import type { ConnectionRow } from '../../db/repositories/connections.ts'
-import { ErrorEnvelope } from '../../schemas/common.ts'
 import { ConnectionFixture } from '../../schemas/fixture.ts'
 import { toFlowTimestamp } from '../clock.ts'
 import { buildConnection } from '../connector/connection-factory.ts'
 import { controlPlaneErrors } from '../errors/index.ts'
 import { sendEmpty } from '../flow-api/route-schemas.ts'
+import { controlErrors } from './schemas.ts'
 import { requireTenant } from './tenant-lookup.ts'
 
 const Connection = Type.Object(
@@ -61,8 +61,7 @@ const connections: FastifyPluginAsyncTypebox = async (app) => {
         ),
         response: {
           200: Type.Object({ value: Type.Array(Connection) }, { description: 'Connections' }),
-          403: ErrorEnvelope,
-          404: ErrorEnvelope,
+          ...controlErrors(404),
         },
       },
     },
@@ -85,10 +84,7 @@ const connections: FastifyPluginAsyncTypebox = async (app) => {
         body: CreateConnection,
         response: {
           201: Connection,
-          400: ErrorEnvelope,
-          403: ErrorEnvelope,
-          404: ErrorEnvelope,
-          409: ErrorEnvelope,
+          ...controlErrors(404, 409),
         },
       },
     },
@@ -112,7 +108,7 @@ const connections: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Delete a connection',
         tags,
         params: Type.Object({ id: Type.String({ maxLength: 128 }) }),
-        response: { 204: Type.Null({ description: 'Deleted' }), 403: ErrorEnvelope, 404: ErrorEnvelope },
+        response: { 204: Type.Null({ description: 'Deleted' }), ...controlErrors(404) },
       },
     },
     async (request, reply) => {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 
 import type { Repositories } from '../../db/repositories/index.ts'
 import type { TenantRow } from '../../db/repositories/tenants.ts'
-import { ErrorEnvelope } from '../../schemas/common.ts'
+import { controlErrors } from './schemas.ts'
 import { MintTokenRequest, MintTokenResponse } from '../../schemas/token.ts'
 import { FLOW_SERVICE_AUDIENCE } from '../auth/audiences.ts'
 import { AZURE_POWERSHELL_CLIENT_ID } from '../auth/token-issuer.ts'
@@ -26,7 +26,7 @@ const tokens: FastifyPluginAsyncTypebox = async (app) => {
           'Body `{"tenant","user"}` for a delegated token, `{"tenant","clientId"}` for an app-only token. The token is signed with the tenant key, v1-shaped, audience https://service.flow.microsoft.com/ unless `audience` says otherwise.',
         tags: ['Emulator'],
         body: MintTokenRequest,
-        response: { 200: MintTokenResponse, 400: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope },
+        response: { 200: MintTokenResponse, ...controlErrors(404) },
       },
     },
     async (request) => {

@@ -12,6 +12,7 @@ import { CODE_LIFETIME_SECONDS, type CodeGrant } from './grants/authorization-co
 import { resolveClient, WELL_KNOWN_PUBLIC_CLIENTS } from './clients.ts'
 import { messagePage, signInPage } from './pages.ts'
 import { resolveTenantSegment, tenantOfUpn, type TenantSegment } from './tenant-segment.ts'
+import { htmlPage, pageErrorResponses, redirect } from './responses.ts'
 
 /**
  * GET /{tenant}/oauth2/v2.0/authorize shows a small sign-in page (pick a user, enter the
@@ -163,6 +164,12 @@ const authorize: FastifyPluginAsyncTypebox = async (app) => {
     summary,
     tags: ['Entra ID'],
     params: Type.Object({ tenant: PathSegment }),
+    response: {
+      200: htmlPage('The sign-in page'),
+      302: redirect('Back to redirect_uri with a code, or with error and error_description'),
+      400: htmlPage('An error page: the request cannot be trusted to redirect (or the sign-in failed)'),
+      ...pageErrorResponses(),
+    },
   })
 
   app.get(

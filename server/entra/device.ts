@@ -11,6 +11,7 @@ import { deviceLoginPage, messagePage } from './pages.ts'
 import { noStore } from './respond.ts'
 import { parseV1Resource, parseV2Scope } from './scopes.ts'
 import { resolveTenantSegment, tenantOfUpn } from './tenant-segment.ts'
+import { entraErrorResponses, htmlPage, pageErrorResponses } from './responses.ts'
 
 /** Letters and digits people do not confuse (no 0/O, 1/I/L). */
 const USER_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'
@@ -83,6 +84,7 @@ const device: FastifyPluginAsyncTypebox = async (app) => {
           description: 'user_code, device_code, verification_uri, expires_in, interval, message',
         },
       ),
+      ...entraErrorResponses(),
     },
   })
   app.post(
@@ -96,8 +98,9 @@ const device: FastifyPluginAsyncTypebox = async (app) => {
     (request, reply) => start('v1', request, reply, request.params.tenant),
   )
 
-  const html = (reply: FastifyReply, status: number, body: string) =>
-    reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body)
+  const html = (reply: FastifyReply, status: number, body: string): void => {
+    void reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body)
+  }
 
   app.get(
     '/devicelogin',
@@ -110,6 +113,7 @@ const device: FastifyPluginAsyncTypebox = async (app) => {
           { code: Type.Optional(Type.String({ maxLength: 16 })) },
           { additionalProperties: true },
         ),
+        response: { 200: htmlPage('The page'), ...pageErrorResponses() },
       },
     },
     (request, reply) =>
@@ -124,6 +128,13 @@ const device: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Approve a device code (form post from the page)',
         tags: ['Entra ID'],
         consumes: ['application/x-www-form-urlencoded'],
+        response: {
+          200: htmlPage('Signed in'),
+          400: htmlPage(
+            'The page again, saying what was wrong (an unknown or expired code, a wrong password)',
+          ),
+          ...pageErrorResponses(),
+        },
       },
     },
     (request, reply) => {

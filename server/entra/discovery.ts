@@ -5,6 +5,7 @@ import { Type } from 'typebox'
 import { PathSegment } from '../../schemas/common.ts'
 import type { SigningKey } from '../auth/signing-keys.ts'
 import { resolveTenantSegment } from './tenant-segment.ts'
+import { entraErrorResponses } from './responses.ts'
 
 /** The public cloud's sign-in hosts, as the real instance discovery lists them (entra.md §3.4). */
 const MICROSOFT_LOGIN_ALIASES = [
@@ -94,7 +95,7 @@ const discovery: FastifyPluginAsyncTypebox = async (app) => {
     summary,
     tags: TAGS,
     params: TenantParams,
-    response: { 200: { ...JsonObject, description: summary } },
+    response: { 200: { ...JsonObject, description: summary }, ...entraErrorResponses() },
   })
 
   app.get(
@@ -152,7 +153,10 @@ const discovery: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: true },
         ),
-        response: { 200: { ...JsonObject, description: 'Instance discovery metadata' } },
+        response: {
+          200: { ...JsonObject, description: 'Instance discovery metadata' },
+          ...entraErrorResponses(),
+        },
       },
     },
     async (request, reply) => {

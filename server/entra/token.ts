@@ -13,6 +13,7 @@ import { noStore } from './respond.ts'
 import { resolveTenantSegment } from './tenant-segment.ts'
 import { parseTokenRequest, type TokenRequest } from './token-request.ts'
 import type { EndpointVersion } from './token-response.ts'
+import { entraErrorResponses } from './responses.ts'
 
 const GRANTS: Record<string, (req: TokenRequest) => Promise<Record<string, string | number>>> = {
   client_credentials: clientCredentialsGrant,
@@ -53,7 +54,10 @@ const token: FastifyPluginAsyncTypebox = async (app) => {
     consumes: ['application/x-www-form-urlencoded'],
     params: Type.Object({ tenant: PathSegment }),
     body: TokenForm,
-    response: { 200: Type.Object({}, { additionalProperties: true, description: 'Tokens' }) },
+    response: {
+      200: Type.Object({}, { additionalProperties: true, description: 'Tokens' }),
+      ...entraErrorResponses(),
+    },
   })
   for (const [path, version, operationId] of [
     ['/:tenant/oauth2/v2.0/token', 'v2', 'Entra-TokenV2'],

@@ -29,7 +29,7 @@ const approvals: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, {
         security: SECURITY,
         params: surface.params(EnvironmentUserParams),
         querystring: surface.query('approvals'),
-        response: { 200: noContent('The approvals were removed'), ...errorResponses() },
+        response: { 200: noContent('The approvals were removed'), ...errorResponses(surface, 507) },
       },
     },
     (request, reply) => {

@@ -32,7 +32,7 @@ const flows: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { sur
     security: SECURITY,
     params: surface.params(EnvironmentParams),
     querystring: FlowListQuery,
-    response: { 200: FlowList, ...errorResponses() },
+    response: { 200: FlowList, ...errorResponses(surface) },
   })
 
   if (surface.servesFlowReads) registerReads()
@@ -75,7 +75,7 @@ const flows: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { sur
           security: SECURITY,
           params: surface.params(FlowParams),
           querystring: surface.query('standard'),
-          response: { 200: Flow, ...errorResponses(404) },
+          response: { 200: Flow, ...errorResponses(surface, 404) },
         },
       },
       (request) => {
@@ -100,7 +100,7 @@ const flows: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { sur
           // Clients send nothing, an empty body, or `{}`; any JSON object is accepted and ignored.
           // (Fastify validates a missing body as null.)
           body: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
-          response: { 200: noContent('The flow is now ' + state), ...errorResponses(404) },
+          response: { 200: noContent('The flow is now ' + state), ...errorResponses(surface, 404, 507) },
         },
       },
       (request, reply) => {
@@ -113,8 +113,8 @@ const flows: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { sur
         sendEmpty(reply)
       },
     )
-  setState('Enable-AdminFlow', 'Enable (start) a flow as admin', 'start', 'Started')
-  setState('Disable-AdminFlow', 'Disable (stop) a flow as admin', 'stop', 'Stopped')
+  setState('Enable-AdminFlow', 'Enable Flow as Admin', 'start', 'Started')
+  setState('Disable-AdminFlow', 'Disable Flow as Admin', 'stop', 'Stopped')
 
   app.delete(
     '/environments/:environment/flows/:flow',
@@ -122,7 +122,7 @@ const flows: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { sur
       config: { apiVersion: surface.rule('standard') },
       schema: {
         operationId: 'Remove-AdminFlow',
-        summary: 'Remove a flow as admin',
+        summary: 'Remove Flow as Admin',
         description:
           'Removes the flow with its permissions and run data. A flow that does not exist answers 204 with no body, as the real service does (clients rely on it).',
         tags: TAGS,
@@ -132,7 +132,7 @@ const flows: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { sur
         response: {
           200: noContent('The flow was removed'),
           204: noContent('There was no such flow'),
-          ...errorResponses(),
+          ...errorResponses(surface, 507),
         },
       },
     },
@@ -163,7 +163,7 @@ const flows: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { sur
           params: surface.params(FlowParams),
           querystring: surface.query('standard'),
           body: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
-          response: { 200: noContent('The flow is back, stopped'), ...errorResponses(404) },
+          response: { 200: noContent('The flow is back, stopped'), ...errorResponses(surface, 404, 507) },
         },
       },
       (request, reply) => {

@@ -29,9 +29,12 @@ export const ConnectionId = Type.String({ pattern: CONNECTION_ID_PATTERN, descri
 
 const versionDescription = `Service API version: ${SUPPORTED_API_VERSIONS.join(' or ')}`
 
-const withVersion = (options: { default?: string; description: string }) =>
+const version = (options: { default?: string; description: string }) =>
+  Type.String({ maxLength: 64, ...options })
+/** `api-version` as the operation takes it: required (ARM style) or optional, other parameters allowed. */
+const withVersion = (required: boolean, options: { default?: string; description: string }) =>
   Type.Object(
-    { 'api-version': Type.Optional(Type.String({ maxLength: 64, ...options })) },
+    { 'api-version': required ? version(options) : Type.Optional(version(options)) },
     { additionalProperties: true },
   )
 const noVersion = Type.Object({}, { additionalProperties: true })
@@ -41,11 +44,11 @@ export const FLOW_SURFACE: Surface = {
   servesFlowReads: true,
   rule: (kind) => (kind === 'approvals' ? 'optional' : 'required'),
   params: (params) => params,
+  // The gate answers a missing api-version (MissingApiVersionParameter) before the schema is checked.
   query: (kind) =>
-    withVersion({
-      description:
-        kind === 'approvals' ? `${versionDescription} (optional here)` : `${versionDescription} (required)`,
-    }),
+    kind === 'approvals'
+      ? withVersion(false, { description: `${versionDescription} (optional here)` })
+      : withVersion(true, { description: versionDescription }),
 }
 
 export const CONNECTOR_SURFACE: Surface = {
@@ -58,5 +61,5 @@ export const CONNECTOR_SURFACE: Surface = {
   query: (kind) =>
     kind === 'userDetails'
       ? noVersion
-      : withVersion({ default: '2016-11-01', description: versionDescription }),
+      : withVersion(false, { default: '2016-11-01', description: versionDescription }),
 }

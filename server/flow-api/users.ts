@@ -26,7 +26,7 @@ const users: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { sur
         ...schema,
         operationId: 'Get-AdminFlowUserDetails',
         summary: 'Get Flow User Details',
-        response: { 200: UserDetails, ...errorResponses(404) },
+        response: { 200: UserDetails, ...errorResponses(surface, 404) },
       },
     },
     (request) => {
@@ -47,7 +47,7 @@ const users: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { sur
         operationId: 'Remove-AdminFlowUserDetails',
         summary: 'Remove Flow User Details',
         description: 'Refused with 400 while the user is still the Owner of any flow in the tenant.',
-        response: { 200: noContent('The user details were removed'), ...errorResponses(404) },
+        response: { 200: noContent('The user details were removed'), ...errorResponses(surface, 404, 507) },
       },
     },
     (request, reply) => {

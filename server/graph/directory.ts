@@ -5,6 +5,7 @@ import type { GroupRow, UserRow } from '../../db/repositories/directory.ts'
 import { callerOf } from '../plugins/auth.ts'
 import { graphErrors } from '../errors/index.ts'
 import { odataContext, parseEqFilter, parseSelect, selectFields } from './odata.ts'
+import { described, GraphErrorBody, presetResponses } from '../../schemas/responses.ts'
 
 const TAGS = ['Microsoft Graph']
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -88,19 +89,12 @@ const Collection = Type.Object(
   { '@odata.context': Type.String(), value: Type.Array(Entity) },
   { description: 'A collection' },
 )
-const graphError = {
-  ...Type.Object(
-    {
-      error: Type.Object({
-        code: Type.String(),
-        message: Type.String(),
-        innerError: Type.Object({}, { additionalProperties: true }),
-      }),
-    },
-    { description: "Graph's error envelope" },
-  ),
+const errorResponses = {
+  400: described(GraphErrorBody, 'A query Graph cannot answer (BadRequest, Request_UnsupportedQuery)'),
+  401: described(GraphErrorBody, 'Missing or invalid token (InvalidAuthenticationToken)'),
+  404: described(GraphErrorBody, 'No such object (Request_ResourceNotFound)'),
+  ...presetResponses(),
 }
-const errorResponses = { 400: graphError, 401: graphError, 404: graphError }
 
 /** /v1.0/me, /v1.0/users and /v1.0/groups, read from the caller's tenant. */
 const directory: FastifyPluginAsyncTypebox = async (app) => {

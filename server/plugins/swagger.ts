@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { stringify } from 'yaml'
 
+import { withConnectorLabels } from '../connector/labels.ts'
 import { version } from '../version.ts'
 
 /**
@@ -18,7 +19,7 @@ async function openapi(app: FastifyInstance) {
       if (!url.startsWith('/apim/') || !operationId) return { schema, url }
       return {
         schema: {
-          ...schema,
+          ...withConnectorLabels(operationId, schema as Record<string, unknown>),
           tags: ['Connector'],
           operationId: `Connector-${operationId}`,
           'x-ms-connector-operation-id': operationId,
@@ -28,7 +29,7 @@ async function openapi(app: FastifyInstance) {
     },
     transformObject: (document) =>
       'openapiObject' in document
-        ? markOptionalBodies(document.openapiObject as OpenApiDocument)
+        ? hoistParameterExtensions(markOptionalBodies(document.openapiObject as OpenApiDocument))
         : document.swaggerObject,
     openapi: {
       openapi: '3.1.0',
@@ -69,7 +70,9 @@ export default fp(openapi, { name: 'openapi', fastify: '5.x' })
 
 /** The document as YAML, written out in full (no anchors), so any tool can read it. */
 export function openApiYaml(app: FastifyInstance): string {
-  return stringify(app.swagger(), { aliasDuplicateObjects: false, lineWidth: 0 })
+  // YAML 1.1 rules for quoting: a value a 1.1 reader would take for a date, number or boolean
+  // (`2016-11-01`, `yes`, `on`) is quoted, so 1.1 and 1.2 readers both get the string.
+  return stringify(app.swagger(), { aliasDuplicateObjects: false, lineWidth: 0, version: '1.1' })
 }
 
 type OpenApiDocument = {
@@ -78,6 +81,7 @@ type OpenApiDocument = {
     Record<
       string,
       {
+        parameters?: { schema?: Record<string, unknown>; [key: string]: unknown }[]
         requestBody?: {
           required?: boolean
           content?: Record<string, { schema?: { anyOf?: { type?: string }[] } }>
@@ -97,6 +101,25 @@ function markOptionalBodies<T extends OpenApiDocument>(doc: T): T {
       const body = operation.requestBody
       const schema = body?.content?.['application/json']?.schema
       if (body && schema?.anyOf?.some((s) => s.type === 'null')) body.required = false
+    }
+  }
+  return doc
+}
+
+/**
+ * @fastify/swagger leaves a parameter's `x-` keys in its schema; the connector's `x-ms-summary`
+ * and `x-ms-visibility` belong to the parameter, where tools read them.
+ */
+function hoistParameterExtensions<T extends OpenApiDocument>(doc: T): T {
+  for (const operations of Object.values(doc.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      for (const parameter of operation.parameters ?? []) {
+        for (const key of Object.keys(parameter.schema ?? {})) {
+          if (!key.startsWith('x-ms-')) continue
+          parameter[key] = parameter.schema![key]
+          delete parameter.schema![key]
+        }
+      }
     }
   }
   return doc
