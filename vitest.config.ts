@@ -7,6 +7,8 @@ export default defineConfig({
     // Tests build their own app on :memory:; nothing is shared, so files run in parallel.
     pool: 'forks',
     globalSetup: ['test/setup/local-ca.ts'],
+    // Every response a test receives is checked against the OpenAPI document.
+    setupFiles: ['test/setup/contract-check.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     coverage: {
