@@ -26,6 +26,7 @@ import { BatchedLogDestination } from './log-destination.ts'
 import { graphErrors } from './errors/index.ts'
 import { sendGraphError } from './graph/respond.ts'
 import graph, { GRAPH_PREFIX } from './graph/index.ts'
+import allowedHosts from './plugins/allowed-hosts.ts'
 import auth from './plugins/auth.ts'
 import bodyParsers from './plugins/body-parsers.ts'
 import coverage from './plugins/coverage.ts'
@@ -38,9 +39,11 @@ import openapi from './plugins/swagger.ts'
 import throttleHeaders from './plugins/throttle.ts'
 import validation from './plugins/validation.ts'
 import { cryptoRandom, seededRandom, type RandomSource } from './random.ts'
-import { DEFAULTS, type LogLevel } from './settings.ts'
+import type { ConnectionTimeouts } from './config.ts'
+import { DEFAULTS, type AllowedHost, type LogLevel } from './settings.ts'
 import { createRuntime, createStateService } from './state/state-service.ts'
 import type { ThrottleSettings } from './throttle/sliding-window.ts'
+import { listenerOptions } from './timeouts.ts'
 import { version } from './version.ts'
 
 /** What `buildApp` takes; what is left out takes the settings' defaults (settings.ts). */
@@ -70,8 +73,18 @@ export interface AppOptions {
   rateLimitHeaders?: boolean
   /** Create a firstParty connection for an unknown connection id. */
   autoConnections?: boolean
+  /** `--max-auto-connections`: an unknown connection id creates a connection while its tenant has fewer. */
+  maxAutoConnections?: number
   /** `--control-key`: every control-plane call needs `x-emulator-key` with this value. */
   controlKey?: string
+  /** `--host`: a Host naming it is answered, as loopback names are (default 127.0.0.1). */
+  listenHost?: string
+  /** `--allowed-hosts`: more Host values to answer; any other gets 403. */
+  allowedHosts?: readonly AllowedHost[]
+  /** `--max-token-lifetime`: bearer tokens living longer (exp - iat, seconds) are refused. */
+  maxTokenLifetime?: number
+  /** Slow and idle connections are closed after these (default: DEFAULT_TIMEOUTS). */
+  timeouts?: ConnectionTimeouts
   /** The request journal: entries kept (0 turns it off) and bytes kept of each body. */
   journal?: { size?: number; bodyLimit?: number }
 }
@@ -126,6 +139,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     db.close()
     throw error
   }
+  const maxTokenLifetime = options.maxTokenLifetime ?? DEFAULTS['max-token-lifetime']
   let requestHandler: RequestListener | undefined
 
   const ownLog = options.logStream === undefined ? new BatchedLogDestination() : undefined
@@ -143,7 +157,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // The HTTP server Fastify listens on; the HTTPS listener (server/listen.ts) serves the same handler.
     serverFactory: (handler) => {
       requestHandler = handler
-      return createServer(handler)
+      return createServer(listenerOptions(options.timeouts), handler)
     },
     genReqId: () => random.uuid(),
     childLoggerFactory: (logger, bindings, childOptions, rawReq) =>
@@ -175,8 +189,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     repos,
     keys,
     issuer: runtime.issuer,
-    verifier: createTokenVerifier({ keys, clock, issuers }),
-    connectorVerifier: createTokenVerifier({ keys, clock, issuers, audiences: CONNECTOR_AUDIENCES }),
+    verifier: createTokenVerifier({ keys, clock, issuers, maxLifetimeSeconds: maxTokenLifetime }),
+    connectorVerifier: createTokenVerifier({
+      keys,
+      clock,
+      issuers,
+      audiences: CONNECTOR_AUDIENCES,
+      maxLifetimeSeconds: maxTokenLifetime,
+    }),
     issuers,
     clock,
     random,
@@ -186,6 +206,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     startupThrottle: runtime.startupThrottle,
     settings: {
       autoConnections: options.autoConnections ?? DEFAULTS['auto-connections'],
+      maxAutoConnections: options.maxAutoConnections ?? DEFAULTS['max-auto-connections'],
+      maxTokenLifetime,
       rateLimitHeaders: options.rateLimitHeaders ?? DEFAULTS['rate-limit-headers'],
     },
     database: options.db === ':memory:' ? 'memory' : 'file',
@@ -206,6 +228,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       'the database is on read-only storage: reads are served, writes answer 503',
     )
   }
+  await app.register(allowedHosts, {
+    listenHost: options.listenHost ?? DEFAULTS.host,
+    allowed: options.allowedHosts ?? DEFAULTS['allowed-hosts'],
+  })
   await app.register(auth)
   await app.register(requestIds, { random, later: ownLog && ((writeLine) => ownLog.later(writeLine)) })
   await app.register(errorHandler)

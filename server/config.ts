@@ -2,7 +2,9 @@ import { resolve } from 'node:path'
 
 import {
   ConfigError,
+  DEFAULTS,
   envName,
+  type AllowedHost,
   SETTINGS,
   type LogLevel,
   type Setting,
@@ -10,7 +12,7 @@ import {
   type SettingValues,
 } from './settings.ts'
 
-export { ConfigError, LOG_LEVELS, type LogLevel } from './settings.ts'
+export { ConfigError, LOG_LEVELS, type AllowedHost, type LogLevel } from './settings.ts'
 
 /**
  * Reads the settings (settings.ts) from argv and the environment, once. Flags win over the
@@ -54,7 +56,36 @@ export interface EmulatorConfig {
   coverageReport: string | undefined
   /** Seconds a SIGTERM waits for requests in flight before closing their connections. */
   shutdownTimeout: number
+  /** `--allowed-hosts`: Host values accepted beside loopback and `--host` (DNS rebinding defence). */
+  allowedHosts: readonly AllowedHost[]
+  /** Seconds before slow or idle connections are closed. */
+  timeouts: ConnectionTimeouts
+  /** `--max-token-lifetime`: the longest `exp - iat` a bearer token may have, in seconds. */
+  maxTokenLifetime: number
+  /** `--max-auto-connections`: connections a tenant may have before unknown ids stop creating one. */
+  maxAutoConnections: number
 }
+
+export interface ConnectionTimeouts {
+  /** The whole request line and headers, and the TLS handshake before them. */
+  headersSeconds: number
+  /** The whole request, body included. */
+  requestSeconds: number
+  /** An idle keep-alive connection between requests. */
+  keepAliveSeconds: number
+  /** A proxy tunnel with no traffic either way. */
+  tunnelIdleSeconds: number
+}
+
+export const DEFAULT_TIMEOUTS: ConnectionTimeouts = {
+  headersSeconds: DEFAULTS['headers-timeout'],
+  requestSeconds: DEFAULTS['request-timeout'],
+  keepAliveSeconds: DEFAULTS['keep-alive-timeout'],
+  tunnelIdleSeconds: DEFAULTS['tunnel-idle-timeout'],
+}
+
+export const DEFAULT_MAX_TOKEN_LIFETIME = DEFAULTS['max-token-lifetime']
+export const DEFAULT_MAX_AUTO_CONNECTIONS = DEFAULTS['max-auto-connections']
 
 const HELP_WIDTH = 100
 const HELP_INDENT = 6
@@ -162,6 +193,8 @@ function configFrom(v: SettingValues): EmulatorConfig {
     throw new ConfigError('--tls-cert and --tls-key go together')
   if ((v['ca-cert'] === undefined) !== (v['ca-key'] === undefined))
     throw new ConfigError('--ca-cert and --ca-key go together')
+  if (v['headers-timeout'] > v['request-timeout'])
+    throw new ConfigError('--headers-timeout must not be longer than --request-timeout')
   const dataDir = resolve(v['data-dir'])
   return {
     host: v.host,
@@ -193,5 +226,14 @@ function configFrom(v: SettingValues): EmulatorConfig {
     exportOnExit: v['export-on-exit'],
     coverageReport: v['coverage-report'],
     shutdownTimeout: v['shutdown-timeout'],
+    allowedHosts: v['allowed-hosts'],
+    timeouts: {
+      headersSeconds: v['headers-timeout'],
+      requestSeconds: v['request-timeout'],
+      keepAliveSeconds: v['keep-alive-timeout'],
+      tunnelIdleSeconds: v['tunnel-idle-timeout'],
+    },
+    maxTokenLifetime: v['max-token-lifetime'],
+    maxAutoConnections: v['max-auto-connections'],
   }
 }

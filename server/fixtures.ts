@@ -55,8 +55,8 @@ export function validateFixtureDocument(value: unknown, source: string): Fixture
 function semanticProblems(doc: FixtureDocument): string[] {
   const problems: string[] = []
   const seen = new Map<string, string>()
-  const unique = (kind: string, value: string, path: string) => {
-    const key = `${kind}:${value.toLowerCase()}`
+  const unique = (kind: string, value: string, path: string, caseSensitive = false) => {
+    const key = `${kind}:${caseSensitive ? value : value.toLowerCase()}`
     const first = seen.get(key)
     if (first) problems.push(`${path}: duplicate ${kind} '${value}' (first at ${first})`)
     else seen.set(key, path)
@@ -66,6 +66,13 @@ function semanticProblems(doc: FixtureDocument): string[] {
     unique('tenant id', tenant.id, `${at}/id`)
     unique('tenant name', tenant.name, `${at}/name`)
     unique('domain', tenant.domain, `${at}/domain`)
+    if (tenant.signingKey) {
+      // Keys are looked up by kid, which is the certificate's thumbprint: two tenants cannot share one.
+      const kid = certificateThumbprint(tenant.signingKey.certificatePem)
+      if (kid === undefined) problems.push(`${at}/signingKey/certificatePem: not a PEM X.509 certificate`)
+      else unique('signing key (certificate)', kid, `${at}/signingKey`)
+    }
+    tenant.connections?.forEach((c, i) => unique('connection id', c.id, `${at}/connections/${i}/id`, true))
     tenant.users.forEach((u, i) => {
       unique('object id', u.objectId, `${at}/users/${i}/objectId`)
       unique('user principal name', u.userPrincipalName, `${at}/users/${i}/userPrincipalName`)
@@ -122,6 +129,15 @@ function semanticProblems(doc: FixtureDocument): string[] {
     )
   })
   return problems
+}
+
+/** The SHA-1 thumbprint of a PEM certificate (the signing key's kid), or undefined when it is none. */
+function certificateThumbprint(pem: string): string | undefined {
+  try {
+    return new X509Certificate(pem).fingerprint
+  } catch {
+    return undefined
+  }
 }
 
 function isCertificate(pem: string): boolean {

@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs'
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Server, Socket } from 'node:net'
 
 import type { FastifyInstance } from 'fastify'
 
+import { DEFAULT_TIMEOUTS, type ConnectionTimeouts } from './config.ts'
+
 import { answerClientError } from './plugins/client-errors.ts'
 import { startProxy } from './proxy/proxy-server.ts'
+import { listenerOptions } from './timeouts.ts'
 import { loadCaFromFiles, loadOrCreateCa, loadOrCreateLocalhostCertificate } from './tls/local-ca.ts'
 
 export interface ListenOptions {
@@ -22,6 +25,8 @@ export interface ListenOptions {
   caKey?: string | undefined
   /** The HTTPS-intercepting proxy's port (`--proxy-port`); undefined leaves it off. */
   proxyPort?: number | undefined
+  /** Slow and idle connections are closed after these (default: DEFAULT_TIMEOUTS). */
+  timeouts?: ConnectionTimeouts | undefined
 }
 
 export interface Listening {
@@ -40,17 +45,33 @@ export interface Listening {
 const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host)
 
 /**
+ * Every socket a listener accepted, so a forced shutdown can end them all: `closeAllConnections`
+ * knows HTTP connections only, not a TLS socket still in its handshake.
+ */
+function trackSockets(server: Server): () => void {
+  const sockets = new Set<Socket>()
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+  })
+  return () => {
+    for (const socket of sockets) socket.destroy()
+  }
+}
+
+/**
  * Serves the app on HTTP and, beside it, on HTTPS (MSAL refuses an http:// authority, entra.md
  * §0 item 1). Both listeners run the same request handler, so they are one emulator.
  */
 export async function listen(app: FastifyInstance, options: ListenOptions): Promise<Listening> {
+  const destroyHttpSockets = trackSockets(app.server)
   await app.listen({ host: options.host, port: options.port })
   const httpPort = (app.server.address() as AddressInfo).port
   const httpUrl = `http://${urlHost(options.host)}:${httpPort}`
   const endpoints = app.emulator.endpoints
   endpoints.httpUrl = httpUrl
   const closers: (() => Promise<void>)[] = []
-  const forcers: (() => void)[] = [() => app.server.closeAllConnections()]
+  const forcers: (() => void)[] = [() => app.server.closeAllConnections(), destroyHttpSockets]
   const idleClosers: (() => void)[] = [() => app.server.closeIdleConnections()]
   const close = async () => {
     // A keep-alive connection whose request finishes during the shutdown turns idle later than
@@ -88,8 +109,12 @@ export async function listen(app: FastifyInstance, options: ListenOptions): Prom
         const leaf = loadOrCreateLocalhostCertificate(options.dataDir, ca!, now)
         tls = { cert: `${leaf.certificatePem}${ca!.certificatePem}`, key: leaf.privateKeyPem }
       }
-      const https: HttpsServer = createHttpsServer(tls, app.emulator.requestHandler)
+      const https: HttpsServer = createHttpsServer(
+        { ...tls, ...listenerOptions(options.timeouts) },
+        app.emulator.requestHandler,
+      )
       https.on('clientError', answerClientError)
+      forcers.push(trackSockets(https))
       await new Promise<void>((resolve, reject) => {
         https.once('error', reject)
         https.listen(httpsPort, options.host, () => resolve())
@@ -109,8 +134,14 @@ export async function listen(app: FastifyInstance, options: ListenOptions): Prom
 
     let proxyUrl: string | undefined
     if (options.proxyPort !== undefined) {
-      const proxy = await startProxy(app, { host: options.host, port: options.proxyPort, ca: ca! })
+      const proxy = await startProxy(app, {
+        host: options.host,
+        port: options.proxyPort,
+        ca: ca!,
+        timeouts: options.timeouts ?? DEFAULT_TIMEOUTS,
+      })
       closers.push(() => proxy.close())
+      forcers.push(() => proxy.forceClose())
       proxyUrl = proxy.url
       endpoints.proxyUrl = proxyUrl
     }

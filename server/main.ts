@@ -41,8 +41,13 @@ async function main(argv: string[]): Promise<number> {
     shutdown = () => undefined
     app.log.info({ signal }, 'shutting down')
     if (config.exportOnExit) {
-      writeAtomically(config.exportOnExit, `${JSON.stringify(app.emulator.state.export(), null, 2)}\n`)
-      app.log.info({ file: config.exportOnExit }, 'state exported')
+      // A failed export (the folder removed since start-up, a full disk) is logged; the shutdown goes on.
+      try {
+        writeAtomically(config.exportOnExit, `${JSON.stringify(app.emulator.state.export(), null, 2)}\n`)
+        app.log.info({ file: config.exportOnExit }, 'state exported')
+      } catch (error) {
+        app.log.error({ err: error, file: config.exportOnExit }, 'could not export the state on exit')
+      }
     }
     if (config.coverageReport) {
       writeAtomically(
@@ -51,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
       )
       app.log.info({ file: config.coverageReport }, 'coverage report written')
     }
-    // Requests in flight finish; past the timeout their connections are cut, so a stuck client
+    // Requests in flight finish; past the timeout every connection is cut, so a stuck client
     // cannot keep the emulator (and its test run) from ending.
     const force = setTimeout(() => {
       app.log.warn(
@@ -59,6 +64,12 @@ async function main(argv: string[]): Promise<number> {
         'requests still in flight: closing their connections',
       )
       listening.forceClose()
+      // Nothing is left to wait for; should closing still not finish, the process ends anyway.
+      setTimeout(() => {
+        app.log.error('the listeners did not close after their connections were cut: exiting')
+        app.emulator.repos.db.close()
+        process.exit(1)
+      }, STOP_GRACE_MS).unref()
     }, config.shutdownTimeout * 1000)
     force.unref()
     listening.close().then(
@@ -77,6 +88,9 @@ async function main(argv: string[]): Promise<number> {
   return -1
 }
 
+/** How long a shutdown waits, once every connection is cut, before it exits regardless. */
+const STOP_GRACE_MS = 1000
+
 /** The app's options from validated settings. */
 export function appOptionsFrom(config: EmulatorConfig): AppOptions {
   return {
@@ -92,6 +106,11 @@ export function appOptionsFrom(config: EmulatorConfig): AppOptions {
     ...(config.randomSeed !== undefined ? { randomSeed: config.randomSeed } : {}),
     ...(config.controlKey !== undefined ? { controlKey: config.controlKey } : {}),
     journal: config.journal,
+    listenHost: config.host,
+    allowedHosts: config.allowedHosts,
+    timeouts: config.timeouts,
+    maxTokenLifetime: config.maxTokenLifetime,
+    maxAutoConnections: config.maxAutoConnections,
   }
 }
 

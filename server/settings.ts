@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 
 /**
  * Every setting of the emulator, each defined once: its flag, its `PAAE_*` variable (the flag in
@@ -174,6 +174,60 @@ function origin(options: Described<undefined>): Setting<string | undefined> {
   }
 }
 
+/** A `--allowed-hosts` entry: a host name or address, and a port when the entry names one. */
+export interface AllowedHost {
+  host: string
+  port: number | undefined
+}
+
+/** `name[:port]` entries: names as DNS allows them, IPv4, or a bracketed IPv6 address. */
+const ALLOWED_HOST =
+  /^(?<host>[a-z0-9](?:[a-z0-9-]{0,62})(?:\.[a-z0-9](?:[a-z0-9-]{0,62}))*|\[[0-9a-f:.]+\])(?::(?<port>\d{1,5}))?$/
+
+function hostList(options: Described<readonly AllowedHost[]>): Setting<readonly AllowedHost[]> {
+  return {
+    ...described(options),
+    accepts: 'comma-separated name[:port] entries',
+    parse: (value, name) =>
+      value.split(',').map((raw) => {
+        const match = ALLOWED_HOST.exec(raw.trim().toLowerCase())
+        const port = match?.groups?.['port']
+        if (!match || (port !== undefined && Number(port) > 65535)) {
+          throw new ConfigError(
+            `${name} takes comma-separated host names or addresses, each with an optional :port; got '${raw.trim()}'`,
+          )
+        }
+        return { host: match.groups!['host']!, port: port === undefined ? undefined : Number(port) }
+      }),
+  }
+}
+
+/**
+ * A file the emulator will write: its folder must exist and be writable at start-up, so a typo
+ * fails then (exit 2), not in the signal handler.
+ */
+function writableFile(options: Described<undefined>): Setting<string | undefined> {
+  return {
+    ...described(options),
+    accepts: 'a path in a writable folder',
+    parse: (value, name) => {
+      const full = resolve(value)
+      try {
+        if (existsSync(full)) {
+          if (statSync(full).isDirectory()) throw new ConfigError(`${name}: '${full}' is a folder`)
+          accessSync(full, constants.W_OK)
+        } else accessSync(dirname(full), constants.W_OK)
+      } catch (error) {
+        if (error instanceof ConfigError) throw error
+        throw new ConfigError(
+          `${name}: cannot write '${full}' (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+        )
+      }
+      return full
+    },
+  }
+}
+
 /** The table. Its order is the order of `--help` and of the README. */
 export const SETTINGS = {
   host: text({ help: 'Interface to listen on', default: '127.0.0.1' }),
@@ -241,7 +295,7 @@ export const SETTINGS = {
   }),
   'journal-size': whole(0, 100_000, { help: 'Requests kept in the journal; 0 turns it off', default: 1000 }),
   'journal-body-limit': whole(0, 1_048_576, { help: 'Bytes kept of each journaled body', default: 16_384 }),
-  'export-on-exit': path({
+  'export-on-exit': writableFile({
     help: 'Write the state to this file on SIGINT/SIGTERM',
     default: undefined,
     defaultText: 'none',
@@ -254,6 +308,33 @@ export const SETTINGS = {
   'shutdown-timeout': whole(0, 3600, {
     help: 'Seconds SIGINT/SIGTERM wait for requests in flight',
     default: 10,
+  }),
+  'allowed-hosts': hostList({
+    help: 'More Host names to answer beside loopback and --host (a Docker service name, a shared demo host); others get 403',
+    default: [],
+    defaultText: 'none',
+  }),
+  'headers-timeout': whole(1, 3600, {
+    help: 'Seconds a client has for the TLS handshake and the request headers',
+    default: 30,
+  }),
+  'request-timeout': whole(1, 3600, { help: 'Seconds a client has to send a whole request', default: 120 }),
+  'keep-alive-timeout': whole(1, 3600, {
+    help: 'Seconds an idle keep-alive connection stays open',
+    default: 5,
+  }),
+  'tunnel-idle-timeout': whole(1, 86_400, {
+    help: 'Seconds a proxy tunnel may stay without traffic',
+    default: 120,
+  }),
+  // Entra issues tokens for 60 to 90 minutes (entra.md §4.2); a day leaves room for minted test tokens.
+  'max-token-lifetime': whole(60, 31_536_000, {
+    help: 'Longest exp - iat, in seconds, of a bearer token the API accepts',
+    default: 86_400,
+  }),
+  'max-auto-connections': whole(0, 1_000_000, {
+    help: 'Connections a tenant may have before an unknown connection id stops creating one',
+    default: 1000,
   }),
 } satisfies Record<string, Setting<unknown>>
 

@@ -141,6 +141,10 @@ describe('the command line', () => {
     [['--wat'], "Unknown option '--wat'"],
     [['--https-port', 'x'], "--https-port must be a whole number from 0 to 65535, or off; got 'x'"],
     [['--fixtures', '/no/such.json'], "Fixture file '/no/such.json': cannot be read (ENOENT)"],
+    [
+      ['--export-on-exit', '/no/such/folder/state.json'],
+      "--export-on-exit: cannot write '/no/such/folder/state.json' (ENOENT)",
+    ],
   ])('exits 2 with the reason for %j', async (args, message) => {
     const error = (await run(process.execPath, [BIN, ...args, '--db', ':memory:']).catch(
       (e: unknown) => e,
@@ -150,6 +154,21 @@ describe('the command line', () => {
     }
     expect(error.code).toBe(2)
     expect(error.stderr).toContain(message)
+  })
+
+  it('exits 2 naming the clash when two tenants of --fixtures share a signing key', async () => {
+    const doc = JSON.parse(readFileSync('fixtures/demo-tenant.json', 'utf8')) as {
+      tenants: { signingKey: unknown }[]
+    }
+    doc.tenants[1]!.signingKey = doc.tenants[0]!.signingKey
+    const file = join(mkdtempSync(join(tmpdir(), 'paae-cli-')), 'shared-key.json')
+    writeFileSync(file, JSON.stringify(doc))
+    const error = (await run(process.execPath, [BIN, '--fixtures', file, '--db', ':memory:']).catch(
+      (e: unknown) => e,
+    )) as { code: number; stderr: string }
+    expect(error.code).toBe(2)
+    expect(error.stderr).toContain('/tenants/1/signingKey: duplicate signing key (certificate)')
+    expect(error.stderr).not.toContain('    at ')
   })
 
   it('names the file, path and problem of a bad fixture', async () => {

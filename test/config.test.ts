@@ -34,6 +34,42 @@ describe('loadConfig', () => {
       exportOnExit: undefined,
       coverageReport: undefined,
       shutdownTimeout: 10,
+      allowedHosts: [],
+      timeouts: { headersSeconds: 30, requestSeconds: 120, keepAliveSeconds: 5, tunnelIdleSeconds: 120 },
+      maxTokenLifetime: 86400,
+      maxAutoConnections: 1000,
+    })
+  })
+
+  it('reads --allowed-hosts, the timeouts, --max-token-lifetime and --max-auto-connections', () => {
+    expect(
+      loadConfig(
+        [
+          '--allowed-hosts',
+          'Emulator, demo.internal:7070,[::2]:80,10.0.0.5',
+          '--headers-timeout',
+          '2',
+          '--request-timeout',
+          '3',
+          '--keep-alive-timeout',
+          '4',
+          '--tunnel-idle-timeout',
+          '5',
+          '--max-token-lifetime',
+          '600',
+        ],
+        { PAAE_MAX_AUTO_CONNECTIONS: '0' },
+      ),
+    ).toMatchObject({
+      allowedHosts: [
+        { host: 'emulator', port: undefined },
+        { host: 'demo.internal', port: 7070 },
+        { host: '[::2]', port: 80 },
+        { host: '10.0.0.5', port: undefined },
+      ],
+      timeouts: { headersSeconds: 2, requestSeconds: 3, keepAliveSeconds: 4, tunnelIdleSeconds: 5 },
+      maxTokenLifetime: 600,
+      maxAutoConnections: 0,
     })
   })
 
@@ -244,6 +280,26 @@ describe('loadConfig', () => {
     [['--control-key', 'short'], {}, '--control-key must be at least 16 characters'],
     [['--journal-size', '100001'], {}, /--journal-size must be a whole number from 0 to 100000/],
     [['--journal-body-limit', 'x'], {}, /--journal-body-limit must be a whole number/],
+    [['--allowed-hosts', 'http://evil.example'], {}, /--allowed-hosts takes comma-separated host names/],
+    [['--allowed-hosts', 'a,,b'], {}, /got ''/],
+    [['--allowed-hosts', 'host:70000'], {}, /got 'host:70000'/],
+    [['--headers-timeout', '0'], {}, /--headers-timeout must be a whole number from 1 to 3600/],
+    [['--request-timeout', '3601'], {}, /--request-timeout must be a whole number from 1 to 3600/],
+    [['--keep-alive-timeout', 'x'], {}, /--keep-alive-timeout must be a whole number/],
+    [['--tunnel-idle-timeout=-1'], {}, /--tunnel-idle-timeout must be a whole number/],
+    [
+      ['--headers-timeout', '60', '--request-timeout', '30'],
+      {},
+      '--headers-timeout must not be longer than --request-timeout',
+    ],
+    [['--max-token-lifetime', '59'], {}, /--max-token-lifetime must be a whole number from 60 to 31536000/],
+    [['--max-auto-connections', '1000001'], {}, /--max-auto-connections must be a whole number from 0/],
+    [
+      ['--export-on-exit', '/no/such/folder/state.json'],
+      {},
+      /--export-on-exit: cannot write '\/no\/such\/folder\/state.json' \(ENOENT\)/,
+    ],
+    [['--export-on-exit', '/'], {}, /--export-on-exit: '\/' is a folder/],
   ])('refuses %j %j', (argv, env, message) => {
     expect(() => loadConfig(argv, env)).toThrow(ConfigError)
     expect(() => loadConfig(argv, env)).toThrow(message)

@@ -22,6 +22,9 @@ export function createConnectionsRepository(sql: Sql) {
      VALUES (@id, @tenant_id, @owner_id, @auth_type, @client_id, @pfx_base64, @pfx_password, @created_time)`,
   )
   const remove = sql.prepare<[string]>('DELETE FROM connections WHERE id = ?')
+  const countOfTenant = sql.prepare<[string], { n: number }>(
+    'SELECT count(*) AS n FROM connections WHERE tenant_id = ?',
+  )
   return {
     /** Cached: every connector call resolves its connection. */
     find: (id: string) => sql.remember('connections', keyOf(id), () => one.get(id)),
@@ -32,6 +35,7 @@ export function createConnectionsRepository(sql: Sql) {
       return { row: one.get(row.id)!, created }
     },
     remove: (id: string) => remove.run(id).changes > 0,
+    count: (tenantId: string) => countOfTenant.get(tenantId)!.n,
   }
 }
 export type ConnectionsRepository = ReturnType<typeof createConnectionsRepository>

@@ -1,6 +1,7 @@
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose'
 
 import type { Clock } from '../clock.ts'
+import { DEFAULT_MAX_TOKEN_LIFETIME } from '../config.ts'
 import { errors } from '../errors/index.ts'
 import { FLOW_API_AUDIENCES } from './audiences.ts'
 import type { Issuers } from './issuers.ts'
@@ -38,8 +39,11 @@ export function createTokenVerifier(deps: {
   clock: Clock
   issuers: Issuers
   audiences?: readonly string[]
+  /** `--max-token-lifetime`: the longest `exp - iat` accepted, in seconds. */
+  maxLifetimeSeconds?: number
 }) {
   const audiences = deps.audiences ?? FLOW_API_AUDIENCES
+  const maxLifetime = deps.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME
 
   // Verified tokens, so a client that sends the same token again costs a map lookup, not an RSA
   // verification. The lifetime claims are checked again on every use against the clock; a change
@@ -127,6 +131,7 @@ export function createTokenVerifier(deps: {
       throw errors.invalidToken('The token is malformed.')
     }
 
+    checkLifetime(payload, now)
     const audience = payload.aud
     if (typeof audience !== 'string' || !audiences.includes(audience)) {
       throw errors.wrongAudience(
@@ -155,6 +160,21 @@ export function createTokenVerifier(deps: {
       clientId: clientId.toLowerCase(),
       claims: payload,
     })
+  }
+
+  /**
+   * Entra always sets `exp`, and issues tokens for an hour or so (entra.md §4.2): a token without
+   * one, or one that lives longer than --max-token-lifetime (from `iat`, or from now when it has
+   * none or claims a later one), would never expire.
+   */
+  function checkLifetime(payload: JWTPayload, now: Date): void {
+    const { exp, iat } = payload
+    if (typeof exp !== 'number') throw errors.invalidToken('The token has no expiry (exp).')
+    const seconds = Math.floor(now.getTime() / 1000)
+    const issued = typeof iat === 'number' ? Math.min(iat, seconds) : seconds
+    if (exp - issued > maxLifetime + CLOCK_SKEW_SECONDS) {
+      throw errors.invalidToken(`The token lives longer than ${maxLifetime} seconds (exp - iat).`)
+    }
   }
 
   return Object.assign(verify, {

@@ -43,6 +43,10 @@ export function resolveConnection(app: FastifyInstance, request: FastifyRequest)
   let connection = repos.connections.find(connectionId)
   if (!connection) {
     if (!settings.autoConnections) throw gatewayErrors.connectionNotFound(source(), connectionId)
+    // A flood of made-up ids must not grow the database without end (--max-auto-connections).
+    if (repos.connections.count(caller.tenantId) >= settings.maxAutoConnections) {
+      throw gatewayErrors.autoConnectionLimit(source(), connectionId, settings.maxAutoConnections)
+    }
     // INSERT OR IGNORE: when many first calls race, the first creates it and the others see it.
     const { row, created } = repos.connections.insertOrGet({
       id: connectionId,

@@ -38,9 +38,13 @@ function dashboardKey(request: FastifyRequest): string | undefined {
 /**
  * A browser page of another origin must never drive the control plane (a reset from any web
  * site the user opens). Browsers send `Origin` on cross-origin calls, and on same-origin calls
- * other than GET; a control call whose Origin is not the emulator's own is refused.
+ * other than GET; a control call whose Origin is not the emulator's own is refused. A page that
+ * points its own name at the emulator (DNS rebinding) is stopped before, by the Host check
+ * (plugins/allowed-hosts.ts).
  */
 function refuseOtherOrigins(request: FastifyRequest): void {
+  // A browser marks a request another site's page made, GETs included, which carry no Origin.
+  if (request.headers['sec-fetch-site'] === 'cross-site') throw controlPlaneErrors.crossSiteControlCall()
   const origin = request.headers.origin
   if (origin === undefined) return
   let host: string

@@ -8,7 +8,7 @@ export const TAGS = ['Emulator']
 
 const CONTROL_ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Bad request (InvalidRequestContent)',
-  403: 'Not a loopback client, no or a wrong x-emulator-key, or a call from another origin (ControlPlaneForbidden)',
+  403: 'Not a loopback client, no or a wrong x-emulator-key, or a call from another origin (ControlPlaneForbidden), or a Host or Origin not allowed (HostNotAllowed)',
   404: 'Not found',
   409: 'Conflict',
   413: 'Request body too large',

@@ -34,6 +34,12 @@ const tokens: FastifyPluginAsyncTypebox = async (app) => {
       if (body.user === undefined && body.clientId === undefined) {
         throw errors.invalidRequestContent("body must have the property 'user' or 'clientId'")
       }
+      const { maxTokenLifetime } = app.emulator.settings
+      if ((body.expiresInSeconds ?? 0) > maxTokenLifetime) {
+        throw errors.invalidRequestContent(
+          `body.expiresInSeconds must be at most ${maxTokenLifetime} (--max-token-lifetime): a longer token is refused`,
+        )
+      }
       const tenant = resolveTenant(repos, body.tenant, body.user)
       const common = {
         tenantId: tenant.id,

@@ -18,7 +18,11 @@ import { htmlPage, pageErrorResponses, redirect } from './responses.ts'
  * GET /{tenant}/oauth2/v2.0/authorize shows a small sign-in page (pick a user, enter the
  * password); POST signs in and redirects back with `code`. `login_hint` signs that user in at
  * once, for tests that want no page.
- * EMULATOR: redirect URIs are not registered per app; any absolute http(s) URI is accepted.
+ * The well-known public clients (Azure PowerShell, the Azure CLI, the CLI for Microsoft 365) have
+ * `http://localhost` registered, which Entra matches on any port: any other redirect URI is
+ * refused (AADSTS50011), so a page cannot have a code sent to a site of its own.
+ * EMULATOR: the tenant's own apps have no registered redirect URIs in the emulator's data; any
+ * absolute http(s) URI is accepted for them.
  */
 
 const AUTHORIZE_FIELDS = [
@@ -58,6 +62,13 @@ function redirectUriOf(params: AuthorizeParams): URL {
   throw entraErrors.malformedRequest("The request must contain an absolute http(s) 'redirect_uri'.")
 }
 
+/** `http://localhost` as Entra matches it for public clients: any port, any path. */
+function isLocalhostRedirect(url: URL): boolean {
+  return (
+    url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) && !url.username
+  )
+}
+
 const authorize: FastifyPluginAsyncTypebox = async (app) => {
   const ctx = app.emulator
 
@@ -75,6 +86,9 @@ const authorize: FastifyPluginAsyncTypebox = async (app) => {
     if (segment.kind === 'tenant') resolveClient(ctx.repos, segment.tenant.id, params.client_id)
     else if (!WELL_KNOWN_PUBLIC_CLIENTS[params.client_id.toLowerCase()]) {
       throw entraErrors.appNotFound(params.client_id, segment.alias)
+    }
+    if (WELL_KNOWN_PUBLIC_CLIENTS[params.client_id.toLowerCase()] && !isLocalhostRedirect(redirect)) {
+      throw entraErrors.redirectUriNotRegistered(params.redirect_uri!, params.client_id)
     }
     return redirect
   }

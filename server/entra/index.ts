@@ -7,6 +7,15 @@ import discovery from './discovery.ts'
 import { sendEntraError } from './respond.ts'
 import token from './token.ts'
 
+/** No script, no resource from anywhere, no framing; the page's own <style> only. */
+export const PAGE_HEADERS = {
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+}
+
 /**
  * The emulated Microsoft Entra ID: discovery, keys, token, authorize and device endpoints, for
  * the tenants in the database. Its errors use Entra's shape, not the Flow API's.
@@ -24,6 +33,13 @@ export default async function entraId(app: FastifyInstance): Promise<void> {
       )
     },
   )
+
+  // The sign-in pages are never framed (clickjacking) and load nothing but their own inline style.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    const type = reply.getHeader('content-type')
+    if (typeof type === 'string' && type.startsWith('text/html')) reply.headers(PAGE_HEADERS)
+    done(null, payload)
+  })
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     let entra: EntraError | undefined

@@ -1,17 +1,18 @@
 import { Type } from 'typebox'
 
-import { ErrorEnvelope } from '../../schemas/common.ts'
+import { ErrorEnvelope, HOST_NOT_ALLOWED } from '../../schemas/common.ts'
 import { EntraErrorBody, described, presetResponses, RateLimited } from '../../schemas/responses.ts'
 
 /**
  * The error responses of Entra's JSON endpoints: a refused request (400), a client that failed
- * to authenticate (401), the emulator's storage failing (503 temporarily_unavailable), all in
+ * to authenticate (401), a Host or Origin not allowed (403), the emulator's storage failing (503 temporarily_unavailable), all in
  * Entra's shape, and what a fault preset answers.
  */
 export function entraErrorResponses() {
   return {
     400: described(EntraErrorBody, 'A refused request (invalid_request, invalid_grant, invalid_scope, ...)'),
     401: described(EntraErrorBody, 'The client failed to authenticate (invalid_client)'),
+    403: described(EntraErrorBody, HOST_NOT_ALLOWED),
     ...presetResponses(EntraErrorBody),
   }
 }
@@ -22,6 +23,7 @@ export function entraErrorResponses() {
  */
 export function pageErrorResponses() {
   return {
+    403: described(EntraErrorBody, HOST_NOT_ALLOWED),
     429: RateLimited,
     503: {
       description: "The emulator's storage failed (a page), or the `unavailable` fault preset (JSON)",

@@ -4,7 +4,21 @@ import { ServiceError } from './service.ts'
  * The emulator's own errors: the control plane (/_emulator), the dashboard and the proxy. They
  * have no counterpart in the real service, and answer in the service's envelope.
  */
+/** Names the flag that lets a name in: a Docker service name or a shared demo host is legitimate. */
+export function hostNotAllowedMessage(header: 'Host' | 'Origin', value: string): string {
+  return `The ${header} '${value.slice(0, 256)}' is not one this emulator answers to. It answers loopback names (localhost, 127.0.0.1, [::1]) and --host on its own port; add other names with --allowed-hosts (PAAE_ALLOWED_HOSTS). This stops web pages that point their own name at the emulator (DNS rebinding).`
+}
+
 export const controlPlaneErrors = {
+  // EMULATOR: the real service has no such refusal; the emulator's defence against DNS rebinding.
+  hostNotAllowed: (header: 'Host' | 'Origin', value: string) =>
+    new ServiceError(403, 'HostNotAllowed', hostNotAllowedMessage(header, value)),
+  crossSiteControlCall: () =>
+    new ServiceError(
+      403,
+      'ControlPlaneForbidden',
+      "The emulator control plane refuses calls a browser marks 'Sec-Fetch-Site: cross-site': a web page may not drive it.",
+    ),
   controlPlaneForbidden: () =>
     new ServiceError(
       403,

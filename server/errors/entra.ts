@@ -1,3 +1,4 @@
+import { hostNotAllowedMessage } from './control.ts'
 /**
  * Microsoft Entra ID's errors (token, authorize and device endpoints).
  *
@@ -24,6 +25,9 @@ const entra = (status: number, error: string, code: number, message: string) =>
   new EntraError(status, error, code, message)
 
 export const entraErrors = {
+  // EMULATOR: Entra has no such refusal, and the AADSTS number is the emulator's own.
+  hostNotAllowed: (header: 'Host' | 'Origin', value: string) =>
+    entra(403, 'invalid_request', 9999999, hostNotAllowedMessage(header, value)),
   // EMULATOR: inferred (RFC 6749 §5.2's temporarily_unavailable); only the emulator's own storage fails this way.
   temporarilyUnavailable: () =>
     entra(
@@ -191,6 +195,14 @@ export const entraErrors = {
       'invalid_grant',
       50011,
       `The redirect URI '${uri}' specified in the request does not match the redirect URI of the authorization code.`,
+    ),
+  // The text Entra shows on its sign-in page (AADSTS50011, widely quoted); the OAuth error is inferred.
+  redirectUriNotRegistered: (uri: string, clientId: string) =>
+    entra(
+      400,
+      'invalid_request',
+      50011,
+      `The redirect URI '${uri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.`,
     ),
   clientMismatch: () => entra(400, 'invalid_grant', 70000, 'The grant was issued to another client.'),
 }

@@ -37,4 +37,11 @@ export const gatewayErrors = {
       source,
       message: `Error from token exchange: The connection '${connectionId}' was not found.`,
     }),
+  // EMULATOR: the real gateway creates no connection for an unknown id; the cap is the emulator's.
+  autoConnectionLimit: (source: string, connectionId: string, max: number) =>
+    new GatewayError(403, {
+      status: 403,
+      source,
+      message: `Error from token exchange: The connection '${connectionId}' was not found, and the tenant has ${max} connections, as many as --max-auto-connections lets unknown connection ids create. Create it through POST /_emulator/connections, or reset the emulator.`,
+    }),
 }

@@ -47,7 +47,7 @@ export const graphErrors = {
     if (service.statusCode === 401) return graphErrors.fromFlowAuthError(service.code, service.message)
     return new GraphError(
       service.statusCode,
-      service.statusCode >= 500 ? service.code : 'BadRequest',
+      service.statusCode >= 500 || service.statusCode === 403 ? service.code : 'BadRequest',
       service.message,
     )
   },

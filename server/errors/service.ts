@@ -188,6 +188,13 @@ export const errors = {
     new ServiceError(503, 'StorageBusy', 'The emulator database is busy. Retry the request.', {
       'retry-after': '1',
     }),
+  // EMULATOR: the emulator's own timeouts (--headers-timeout, --request-timeout).
+  requestTimeout: () =>
+    new ServiceError(
+      408,
+      'RequestTimeout',
+      'The request was not received in time (--headers-timeout, --request-timeout).',
+    ),
   headersTooLarge: () =>
     new ServiceError(431, 'RequestHeaderFieldsTooLarge', 'The request headers are larger than 16 KiB.'),
   /** Never exposes internals: the full error is logged, not sent. */

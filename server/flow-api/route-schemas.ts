@@ -19,7 +19,7 @@ export const EnvironmentUserParams = Type.Object({ environment: Environment, use
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Bad request: invalid api-version or request content (InvalidRequestContent, MissingApiVersionParameter, ...)',
   401: 'Missing or invalid bearer token (AuthenticationFailed, ExpiredAuthenticationToken, ...)',
-  403: 'Not an admin, or no access to the environment (AuthorizationFailed, EnvironmentAccessDenied)',
+  403: 'Not an admin, or no access to the environment (AuthorizationFailed, EnvironmentAccessDenied), or a Host or Origin not allowed (HostNotAllowed)',
   404: 'Not found (FlowNotFound, MissingUserDetails)',
   413: 'Request body larger than 1 MiB',
   415: 'Unsupported content type',

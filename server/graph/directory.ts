@@ -5,6 +5,7 @@ import type { GroupRow, UserRow } from '../../db/repositories/directory.ts'
 import { callerOf } from '../plugins/auth.ts'
 import { graphErrors } from '../errors/index.ts'
 import { odataContext, parseEqFilter, parseSelect, selectFields } from './odata.ts'
+import { HOST_NOT_ALLOWED } from '../../schemas/common.ts'
 import { described, GraphErrorBody, presetResponses } from '../../schemas/responses.ts'
 
 const TAGS = ['Microsoft Graph']
@@ -92,6 +93,7 @@ const Collection = Type.Object(
 const errorResponses = {
   400: described(GraphErrorBody, 'A query Graph cannot answer (BadRequest, Request_UnsupportedQuery)'),
   401: described(GraphErrorBody, 'Missing or invalid token (InvalidAuthenticationToken)'),
+  403: described(GraphErrorBody, HOST_NOT_ALLOWED),
   404: described(GraphErrorBody, 'No such object (Request_ResourceNotFound)'),
   ...presetResponses(),
 }

@@ -105,8 +105,9 @@ export function journalBody(body: unknown, limit: number): { text: string | null
 
 /**
  * What a request leaves in the ring: cheap fields as they are and the bodies still raw, so the
- * request path does no redaction, copying or date formatting. A body larger than the
- * limit is formatted at once, so the ring never holds more than `bodyLimit` of any body raw.
+ * request path does no redaction, copying or date formatting. Only a text body within the limit
+ * stays raw (its memory is its length); a parsed body, or a larger one, is formatted at once and
+ * the raw value dropped, so the ring holds at most `bodyLimit` of any body.
  */
 export interface RawJournalEntry extends Omit<
   JournalEntry,
@@ -114,19 +115,20 @@ export interface RawJournalEntry extends Omit<
 > {
   timeMs: number
   requestBody: unknown
-  /** The request's Content-Length, when it sent one: the size of a parsed body. */
-  requestBodySize?: number | undefined
   responseBody: unknown
 }
 
 type Slot = { raw: RawJournalEntry; formatted?: JournalEntry }
 
-/** A body's size when it is cheap to know; undefined for a parsed object. */
-function rawSize(body: unknown): number | undefined {
-  if (body === undefined || body === null) return 0
-  if (typeof body === 'string') return body.length * 3
-  if (Buffer.isBuffer(body)) return body.length
-  return undefined
+/**
+ * Whether a body may wait raw in the ring: no body, or text within the limit. A parsed object may
+ * not, whatever its size on the wire: a form of many short fields takes far more memory parsed.
+ */
+function keptRaw(body: unknown, limit: number): boolean {
+  if (body === undefined || body === null) return true
+  if (typeof body === 'string') return body.length * 3 <= limit
+  if (Buffer.isBuffer(body)) return body.length <= limit
+  return false
 }
 
 export function createJournal(initial: { size: number; bodyLimit: number }) {
@@ -136,9 +138,12 @@ export function createJournal(initial: { size: number; bodyLimit: number }) {
   const { bodyLimit } = initial
   const format = (slot: Slot): JournalEntry => {
     if (slot.formatted) return slot.formatted
-    const { timeMs, requestBody, requestBodySize: _size, responseBody, ...rest } = slot.raw
+    const { timeMs, requestBody, responseBody, ...rest } = slot.raw
     const request = journalBody(requestBody, bodyLimit)
     const response = journalBody(responseBody, bodyLimit)
+    // Only the cut text is kept: the raw bodies (a parsed megabyte form) go to the collector.
+    slot.raw.requestBody = undefined
+    slot.raw.responseBody = undefined
     slot.formatted = {
       ...rest,
       // Redacted here, when read, not on the request path.
@@ -161,9 +166,7 @@ export function createJournal(initial: { size: number; bodyLimit: number }) {
     record(raw: RawJournalEntry): () => JournalEntry {
       const slot: Slot = { raw }
       if (ring.length === 0) return () => format(slot)
-      // A body of unknown or large size is formatted now: the ring keeps at most bodyLimit of it.
-      const small = (b: unknown, declared?: number) => (declared ?? rawSize(b) ?? Infinity) <= bodyLimit
-      if (!small(raw.responseBody) || !small(raw.requestBody, raw.requestBodySize)) format(slot)
+      if (!keptRaw(raw.responseBody, bodyLimit) || !keptRaw(raw.requestBody, bodyLimit)) format(slot)
       ring[next] = slot
       next = (next + 1) % ring.length
       count = Math.min(count + 1, ring.length)

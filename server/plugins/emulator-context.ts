@@ -40,8 +40,12 @@ export interface EmulatorContext {
   settings: {
     /** A call with an unknown connection id creates a firstParty connection owned by the caller. */
     autoConnections: boolean
+    /** Connections a tenant may have before an unknown connection id no longer creates one. */
+    maxAutoConnections: number
     /** Adds RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset to throttled surfaces' responses. */
     rateLimitHeaders: boolean
+    /** The longest lifetime (seconds) of a bearer token the API accepts, and of one the control plane mints. */
+    maxTokenLifetime: number
   }
   /** `memory` or `file`, for health checks and logs. */
   database: 'memory' | 'file'

@@ -49,7 +49,6 @@ async function journal(app: FastifyInstance) {
   })
   app.addHook('onResponse', (request, reply, done) => {
     if (!journal.enabled() || isEmulatorOwnPath(request.url)) return done()
-    const declared = Number(request.headers['content-length'])
     const format = journal.record({
       id: request.id,
       timeMs: clock.now().getTime() - reply.elapsedTime,
@@ -64,7 +63,6 @@ async function journal(app: FastifyInstance) {
       status: reply.statusCode,
       durationMs: Math.round(reply.elapsedTime * 100) / 100,
       requestBody: request.body,
-      requestBodySize: Number.isFinite(declared) ? declared : undefined,
       responseBody: request.journalPayload,
     })
     if (events.listenerCount() > 0) events.publish({ type: 'request', data: format() })

@@ -6,6 +6,8 @@ import type { FastifyInstance } from 'fastify'
 
 import { controlPlaneErrors, type ServiceError } from '../errors/index.ts'
 import { endWithServiceError } from '../plugins/client-errors.ts'
+import type { ConnectionTimeouts } from '../config.ts'
+import { listenerOptions } from '../timeouts.ts'
 import type { LocalCa } from '../tls/local-ca.ts'
 import { interceptedHost } from './intercepted-hosts.ts'
 import { createLeafCertificates } from './leaf-certificates.ts'
@@ -14,6 +16,8 @@ import { markProxied, proxiedHost } from './proxied-sockets.ts'
 export interface RunningProxy {
   url: string
   close(): Promise<void>
+  /** Ends every tunnel now. */
+  forceClose(): void
 }
 
 const errorBody = (error: ServiceError) =>
@@ -27,8 +31,9 @@ const errorBody = (error: ServiceError) =>
  */
 export async function startProxy(
   app: FastifyInstance,
-  options: { host: string; port: number; ca: LocalCa },
+  options: { host: string; port: number; ca: LocalCa; timeouts: ConnectionTimeouts },
 ): Promise<RunningProxy> {
+  const idleMs = options.timeouts.tunnelIdleSeconds * 1000
   const log = app.log.child({ component: 'proxy' })
   const certificates = createLeafCertificates(options.ca, () => app.emulator.clock.now())
   const sockets = new Set<Socket>()
@@ -37,6 +42,11 @@ export async function startProxy(
     socket.once('close', () => sockets.delete(socket))
     // A client that vanishes mid-tunnel is normal; it must never take the emulator down.
     socket.on('error', (error) => log.debug({ err: error }, 'proxy socket error'))
+    // A tunnel (or a client that never sends its CONNECT) with no traffic either way is closed.
+    socket.setTimeout(idleMs, () => {
+      log.debug({ idleSeconds: options.timeouts.tunnelIdleSeconds }, 'proxy closed an idle connection')
+      socket.destroy()
+    })
   }
 
   const refuse = (res: ServerResponse, what: string, fields: Record<string, unknown>) => {
@@ -50,18 +60,24 @@ export async function startProxy(
   }
 
   // Requests inside a tunnel: never listens, it is handed the decrypted sockets.
-  const tunneled = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const host = proxiedHost(req.socket) ?? ''
-    const path = (req.url ?? '/').split('?')[0] ?? '/'
-    const target = interceptedHost(host)
-    const method = req.method ?? 'GET'
-    const known = target?.serves(path) === true && routeExists(app, method, path)
-    if (!known) return refuse(res, `${method} https://${host}${path}`, { host, method, path })
-    app.emulator.requestHandler(req, res)
-  })
+  const tunneled = createServer(
+    listenerOptions(options.timeouts),
+    (req: IncomingMessage, res: ServerResponse) => {
+      const host = proxiedHost(req.socket) ?? ''
+      const path = (req.url ?? '/').split('?')[0] ?? '/'
+      const target = interceptedHost(host)
+      const method = req.method ?? 'GET'
+      // Decided on the path as the router will read it (decoded), so `/%5Femulator` is `/_emulator`.
+      const decoded = decodedPath(path)
+      const known =
+        decoded !== undefined && target?.serves(decoded) === true && routeExists(app, method, decoded)
+      if (!known) return refuse(res, `${method} https://${host}${path}`, { host, method, path })
+      app.emulator.requestHandler(req, res)
+    },
+  )
   tunneled.on('clientError', (_error, socket) => socket.destroy())
 
-  const proxy = createServer((req, res) => {
+  const proxy = createServer(listenerOptions(options.timeouts), (req, res) => {
     // A plain forward-proxy request (absolute URI): the emulator tunnels HTTPS only.
     refuse(
       res,
@@ -113,14 +129,36 @@ export async function startProxy(
   })
   const { port } = proxy.address() as AddressInfo
   const host = options.host.includes(':') ? `[${options.host}]` : options.host
+  const destroyAll = () => {
+    for (const socket of sockets) socket.destroy()
+  }
   return {
     url: `http://${host}:${port}`,
+    forceClose: destroyAll,
     close: () =>
       new Promise<void>((resolve) => {
         proxy.close(() => resolve())
-        for (const socket of sockets) socket.destroy()
+        destroyAll()
       }),
   }
+}
+
+/**
+ * A request path decoded once, as the router decodes it; undefined for one that cannot be read
+ * alike by every hop: undecodable, still encoded after one decoding, with dot segments, a
+ * backslash or a control character. None of the emulated APIs has such a path.
+ */
+export function decodedPath(path: string): string | undefined {
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(path)
+  } catch {
+    return undefined
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[%\\?#\u0000-\u001f\u007f]/.test(decoded)) return undefined
+  if (decoded.split('/').some((segment) => segment === '.' || segment === '..')) return undefined
+  return decoded
 }
 
 /** Whether the app has a route for this method and path; a path the router cannot read has none. */

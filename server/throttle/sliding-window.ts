@@ -43,6 +43,10 @@ class TimeQueue {
   push(time: number): void {
     this.#items.push(time)
   }
+  /** Drops the oldest time. */
+  dropOldest(): void {
+    if (this.#head < this.#items.length) this.#head++
+  }
   /** Drops the times at or before `cutoff`. */
   dropUntil(cutoff: number): void {
     while (this.#head < this.#items.length && this.#items[this.#head]! <= cutoff) this.#head++
@@ -59,15 +63,32 @@ interface Window {
   lastThrottledAt: number | undefined
 }
 
+/**
+ * Memory stays bounded under a flood: a window keeps at most `limit` times (only the newest
+ * `limit` decide anything, and a rejected call that counts pushes out the oldest), and windows
+ * with no call in the last window length are swept once per window length, so what is kept
+ * follows the connections used in the last minute, not every key ever seen.
+ */
 export function createSlidingWindowLimiter(initial: ThrottleSettings) {
   let settings = { ...initial }
   const windows = new Map<string, Window>()
+  let lastSweep = Number.NEGATIVE_INFINITY
 
   const windowMs = () => settings.windowSeconds * 1000
 
   function prune(window: Window, now: number): void {
     const cutoff = now - windowMs()
     window.calls.dropUntil(cutoff)
+  }
+
+  /** Forgets the windows with no call in the last window length. */
+  function sweep(now: number): void {
+    lastSweep = now
+    const cutoff = now - windowMs()
+    for (const [key, window] of windows) {
+      const newest = window.calls.at(window.calls.length - 1)
+      if (newest === undefined || newest <= cutoff) windows.delete(key)
+    }
   }
 
   /** Seconds until the window holds fewer than `limit` calls again, at least 1. */
@@ -88,6 +109,7 @@ export function createSlidingWindowLimiter(initial: ThrottleSettings) {
     hit(key: string, now: number): ThrottleDecision {
       const { limit } = settings
       if (!settings.enabled) return { allowed: true, limit, remaining: limit, resetSeconds: 0 }
+      if (now - lastSweep >= windowMs()) sweep(now)
       let window = windows.get(key)
       if (!window) {
         window = { calls: new TimeQueue(), lastThrottledAt: undefined }
@@ -103,7 +125,10 @@ export function createSlidingWindowLimiter(initial: ThrottleSettings) {
           resetSeconds: resetSeconds(window, now),
         }
       }
-      if (settings.countRejected) window.calls.push(now)
+      if (settings.countRejected) {
+        window.calls.push(now)
+        while (window.calls.length > limit) window.calls.dropOldest()
+      }
       window.lastThrottledAt = now
       return {
         allowed: false,
@@ -133,6 +158,8 @@ export function createSlidingWindowLimiter(initial: ThrottleSettings) {
       return result
     },
     settings: () => ({ ...settings }),
+    /** How many windows are kept (for the memory tests). */
+    size: () => windows.size,
     configure(next: Partial<ThrottleSettings>): void {
       settings = { ...settings, ...next }
     },

@@ -48,8 +48,8 @@ const OPERATIONS: { operationId: string; method: 'GET' | 'POST' | 'DELETE'; path
     },
   ]
 
-async function setup() {
-  const t = await buildTestApp()
+async function setup(options: Parameters<typeof buildTestApp>[0] = {}) {
+  const t = await buildTestApp(options)
   return { ...t, token: await t.mint({ user: CONTOSO.admin.upn }) }
 }
 
@@ -194,7 +194,8 @@ describe('connections are not shareable', () => {
   })
 
   it('names the region of the gateway host the client called', async () => {
-    const t = await setup()
+    // A gateway name pointed at the emulator (hosts file) must be allowed; through the proxy it is.
+    const t = await setup({ allowedHosts: [{ host: 'europe-002.azure-apim.net', port: undefined }] })
     const ppadmin = await t.mint({ user: CONTOSO.ppadmin.upn })
     const res = await t.as(ppadmin, {
       method: 'GET',
@@ -236,6 +237,33 @@ describe('connections are not shareable', () => {
     // Owned by the admin now, so nobody else may use it.
     const maker = await t.mint({ user: CONTOSO.ppadmin.upn })
     expect((await t.as(maker, { method: 'GET', url })).statusCode).toBe(403)
+  })
+})
+
+describe('--max-auto-connections', () => {
+  it('a flood of unknown connection ids creates connections up to the cap, then 403; a reset clears them', async () => {
+    const probe = await buildTestApp()
+    const existing = probe.app.emulator.repos.connections.count(CONTOSO.tenantId)
+    const t = await buildTestApp({ maxAutoConnections: existing + 2 })
+    const token = await t.mint({ user: CONTOSO.admin.upn })
+    const call = (id: string) =>
+      t.as(token, { method: 'GET', url: viaConnector(id, `/environments/${ENV}/flows/${FLOW}/permissions`) })
+    const statuses = []
+    for (let i = 0; i < 6; i++) statuses.push((await call(`flood-${i}`)).statusCode)
+    expect(statuses).toEqual([200, 200, 403, 403, 403, 403])
+    const refused = await call('flood-9')
+    expect(refused.json()).toMatchObject({
+      status: 403,
+      message: expect.stringContaining(
+        `The connection 'flood-9' was not found, and the tenant has ${existing + 2} connections, as many as --max-auto-connections`,
+      ),
+    })
+    expect(t.app.emulator.repos.connections.count(CONTOSO.tenantId)).toBe(existing + 2)
+    // Connections that exist still answer.
+    expect((await call('flood-0')).statusCode).toBe(200)
+    expect((await t.app.inject({ method: 'POST', url: '/_emulator/reset' })).statusCode).toBe(200)
+    expect(t.app.emulator.repos.connections.count(CONTOSO.tenantId)).toBe(existing)
+    expect((await call('after-reset')).statusCode).toBe(200)
   })
 })
 

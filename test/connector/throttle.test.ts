@@ -134,10 +134,13 @@ describe('the throttling switches', () => {
     await t.call()
     const third = await t.call()
     expect(third.statusCode).toBe(429)
+    // The rejected call counts, so the window frees a call when Retry-After says, not when the
+    // first call leaves it.
     expect(third.headers).toMatchObject({
       'ratelimit-limit': '2',
       'ratelimit-remaining': '0',
-      'ratelimit-reset': '40',
+      'ratelimit-reset': '60',
+      'retry-after': '60',
     })
   })
 

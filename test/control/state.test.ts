@@ -142,6 +142,55 @@ describe('state export and import', () => {
   })
 })
 
+describe('unique values a document could break are found before any write', () => {
+  const sharedKey = () => {
+    const doc = demo()
+    doc.tenants[1]!.signingKey = doc.tenants[0]!.signingKey!
+    return doc
+  }
+
+  it.each([
+    [
+      'PUT',
+      sharedKey(),
+      /\/tenants\/1\/signingKey: duplicate signing key \(certificate\) '[0-9A-F:]+' \(first at \/tenants\/0\/signingKey\)/,
+    ],
+    [
+      'PATCH',
+      { tenants: [{ id: FABRIKAM.tenantId, signingKey: demo().tenants[0]!.signingKey }] },
+      /\/tenants\/1\/signingKey: duplicate signing key/,
+    ],
+    [
+      'PUT',
+      (() => {
+        const doc = demo()
+        const connection = { id: 'shared-id', owner: CONTOSO.admin.upn, authType: 'firstParty' as const }
+        doc.tenants[0]!.connections = [connection]
+        doc.tenants[1]!.connections = [{ ...connection, owner: doc.tenants[1]!.users[0]!.userPrincipalName }]
+        return doc
+      })(),
+      /\/tenants\/1\/connections\/0\/id: duplicate connection id 'shared-id'/,
+    ],
+  ])('%s: 400 naming the clash, nothing changed', async (method, payload, message) => {
+    const t = await buildTestApp()
+    const before = (await t.app.inject({ method: 'GET', url: '/_emulator/state' })).body
+    const res = await t.app.inject({ method: method as 'PUT', url: '/_emulator/state', payload })
+    expectServiceError(res, { status: 400, code: 'InvalidRequestContent', message })
+    expect((await t.app.inject({ method: 'GET', url: '/_emulator/state' })).body).toBe(before)
+  })
+
+  it('connection ids differing only in case are two connections', async () => {
+    const t = await buildTestApp()
+    const doc = demo()
+    doc.tenants[0]!.connections = [
+      { id: 'Conn', owner: CONTOSO.admin.upn, authType: 'firstParty' },
+      { id: 'conn', owner: CONTOSO.admin.upn, authType: 'firstParty' },
+    ]
+    const res = await t.app.inject({ method: 'PUT', url: '/_emulator/state', payload: doc })
+    expect(res.statusCode, res.body).toBe(200)
+  })
+})
+
 describe('per-test tenants', () => {
   it('POST /_emulator/tenants copies a template with new ids and returns what a test needs', async () => {
     const t = await buildTestApp()

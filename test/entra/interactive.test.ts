@@ -148,6 +148,65 @@ describe('authorization code with PKCE', () => {
   })
 })
 
+describe('the sign-in pages cannot be framed or misdirected', () => {
+  const expectPageHeaders = (headers: Record<string, unknown>) => {
+    expect(headers['content-security-policy']).toBe(
+      "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+    )
+    expect(headers['x-frame-options']).toBe('DENY')
+  }
+
+  it('the authorize page, its error page and the device login page send a strict CSP and X-Frame-Options: DENY', async () => {
+    const t = await buildTestApp()
+    for (const url of [authorizeUrl(), authorizeUrl({ response_type: 'token' }), '/devicelogin']) {
+      const res = await t.app.inject({ method: 'GET', url })
+      expect(res.headers['content-type'], url).toBe('text/html; charset=utf-8')
+      expectPageHeaders(res.headers)
+    }
+  })
+
+  it.each([
+    'https://evil.example/callback',
+    'http://evil.example:3000/callback',
+    'http://localhost.evil.example/callback',
+    'http://user@localhost:3000/callback',
+  ])('a public client with redirect_uri %s: AADSTS50011 on a page, no redirect', async (uri) => {
+    const t = await buildTestApp()
+    for (const res of [
+      await t.app.inject({
+        method: 'GET',
+        url: authorizeUrl({ redirect_uri: uri, login_hint: CONTOSO.admin.upn }),
+      }),
+      await postForm(t.app, `/${CONTOSO.tenantId}/oauth2/v2.0/authorize`, {
+        client_id: PUBLIC_CLIENT,
+        response_type: 'code',
+        redirect_uri: uri,
+        scope: FLOW_SCOPE,
+        username: CONTOSO.admin.upn,
+        password: 'x',
+      }),
+    ]) {
+      expect(res.statusCode).toBe(400)
+      expect(res.headers.location).toBeUndefined()
+      expect(res.body).toContain(
+        `AADSTS50011: The redirect URI &#39;${uri}&#39; specified in the request does not match the redirect URIs configured for the application &#39;${PUBLIC_CLIENT}&#39;.`,
+      )
+    }
+  })
+
+  it('a public client may use http://localhost on any port', async () => {
+    const t = await buildTestApp()
+    for (const uri of ['http://localhost:51234/', 'http://127.0.0.1:8400/cb', 'http://localhost/']) {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: authorizeUrl({ redirect_uri: uri, login_hint: CONTOSO.admin.upn }),
+      })
+      expect(res.statusCode, uri).toBe(302)
+      expect(res.headers.location).toMatch(new RegExp(`^${uri.replace(/[.]/g, '\\.')}\\?code=`))
+    }
+  })
+})
+
 describe('device code', () => {
   it('pending until the user approves at /devicelogin, then tokens once; both grant type spellings', async () => {
     for (const grantType of ['device_code', 'urn:ietf:params:oauth:grant-type:device_code']) {

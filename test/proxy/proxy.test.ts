@@ -187,6 +187,12 @@ describe('the HTTPS proxy (--proxy-port)', () => {
       `${GRAPH}/v1.0/applications`,
       `${GRAPH}/beta/me`,
       `${FLOW}/openapi.json`,
+      // Encoded forms of paths it does not serve: decided on as the router decodes them.
+      `${LOGIN}/%6fpenapi.json`,
+      `${LOGIN}/%5Femulator/state`,
+      `${LOGIN}/%5femulator/reset`,
+      `${LOGIN}/common%2F..%2F_emulator/state`,
+      `${LOGIN}/%252Femulator/state`,
     ]) {
       const res = await viaProxy(url)
       expect(res.status, url).toBe(502)

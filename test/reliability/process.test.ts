@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -120,6 +120,20 @@ describe('crash safety and shutdown', () => {
     expect(Date.now() - started).toBeLessThan(5_000)
     expect(await stuck).toBeInstanceOf(Error)
     expect(e.output()).toContain('requests still in flight')
+  })
+
+  it('SIGTERM when --export-on-exit can no longer be written: the failure is logged, the shutdown stays clean', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paae-export-'))
+    const db = join(dir, 'emulator.sqlite')
+    const gone = join(dir, 'gone')
+    mkdirSync(gone)
+    const e = await startEmulator(fileArgs(db, ['--export-on-exit', join(gone, 'state.json')]))
+    rmSync(gone, { recursive: true })
+    e.child.kill('SIGTERM')
+    expect(await e.exited).toBe(0)
+    expect(e.output()).toContain('could not export the state on exit')
+    // The database was closed: SQLite folded the write-ahead log back and removed it.
+    expect(existsSync(`${db}-wal`)).toBe(false)
   })
 
   it('bound beyond loopback without --control-key: a warning, and /_emulator answers loopback clients only', async () => {

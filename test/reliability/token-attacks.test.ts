@@ -95,6 +95,27 @@ const attacks: Attack[] = [
     { status: 401, code: 'ExpiredAuthenticationToken' },
   ],
   [
+    'no exp (it would never expire)',
+    withToken((good) =>
+      edit(good, (c) => {
+        const { exp: _exp, ...rest } = c
+        return rest
+      }),
+    ),
+    unauthenticated,
+  ],
+  ['exp 1e308', withToken((good) => edit(good, (c) => ({ ...c, exp: 1e308 }))), unauthenticated],
+  [
+    'exp a year after iat (longer than --max-token-lifetime)',
+    withToken((good) => edit(good, (c) => ({ ...c, iat: NOW, exp: NOW + 365 * 86_400 }))),
+    unauthenticated,
+  ],
+  [
+    'iat and exp both far in the future (a short lifetime, from a later iat)',
+    withToken((good) => edit(good, (c) => ({ ...c, iat: NOW + 10 ** 9, exp: NOW + 10 ** 9 + 60 }))),
+    unauthenticated,
+  ],
+  [
     'nbf in the future',
     withToken((good) => edit(good, (c) => ({ ...c, nbf: NOW + 900, exp: NOW + 4000 }))),
     unauthenticated,
@@ -175,5 +196,40 @@ describe('token attacks: each refused as documented, never a success', () => {
     const body = res.json<{ error: string | { code: string } }>()
     expect(typeof body.error === 'string' ? body.error : body.error.code).toBe(expected.code)
     expect(res.body).not.toContain('access_token')
+  })
+})
+
+describe('--max-token-lifetime', () => {
+  it('bounds exp - iat: a day by default, what the flag says otherwise', async () => {
+    const t = await buildTestApp({ maxTokenLifetime: 3600 })
+    const good = await t.mint({ user: CONTOSO.admin.upn })
+    const call = (token: string) => t.as(token, { method: 'GET', url: permissionsOf(CONTOSO.defaultEnv) })
+    expect((await call(good)).statusCode).toBe(200)
+    const twoHours = await edit(good, (c) => ({ ...c, iat: NOW, exp: NOW + 7200 }))
+    const res = await call(twoHours)
+    expect(res.statusCode).toBe(401)
+    expect(res.headers['www-authenticate']).toContain('The token lives longer than 3600 seconds')
+    const day = await buildTestApp()
+    const dayToken = await day.mint({ user: CONTOSO.admin.upn, expiresInSeconds: 86_400 })
+    expect(
+      (await day.as(dayToken, { method: 'GET', url: permissionsOf(CONTOSO.defaultEnv) })).statusCode,
+    ).toBe(200)
+  })
+
+  it('the control plane does not mint a token the API would refuse', async () => {
+    const t = await buildTestApp({ maxTokenLifetime: 3600 })
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/_emulator/tokens',
+      payload: { user: CONTOSO.admin.upn, expiresInSeconds: 3601 },
+    })
+    expect(res.statusCode).toBe(400)
+    expect(res.json()).toEqual({
+      error: {
+        code: 'InvalidRequestContent',
+        message:
+          'The request content was invalid and could not be deserialized: body.expiresInSeconds must be at most 3600 (--max-token-lifetime): a longer token is refused',
+      },
+    })
   })
 })

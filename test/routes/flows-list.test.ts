@@ -5,7 +5,8 @@ import { buildTestApp } from '../helpers/build-test-app.ts'
 import { ADMIN, API, CONTOSO } from '../helpers/demo.ts'
 
 async function appWithFlows(extra: number) {
-  const t = await buildTestApp()
+  // Called by Microsoft's name, as through the proxy or a hosts-file entry (--allowed-hosts).
+  const t = await buildTestApp({ allowedHosts: [{ host: 'api.flow.microsoft.com', port: undefined }] })
   const { repos } = t.app.emulator
   for (let i = 0; i < extra; i++) {
     repos.flows.insert({
