@@ -1,6 +1,6 @@
 import type { Sql } from './read-cache.ts'
 
-export type GrantKind = 'code' | 'device' | 'user_code' | 'refresh' | 'jti'
+export type GrantKind = 'code' | 'device' | 'user_code' | 'refresh'
 
 interface GrantRow {
   kind: GrantKind

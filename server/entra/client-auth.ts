@@ -2,7 +2,6 @@ import { X509Certificate } from 'node:crypto'
 
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose'
 
-import type { TenantRow } from '../../db/repositories/tenants.ts'
 import type { EmulatorContext } from '../plugins/emulator-context.ts'
 import { CLOCK_SKEW_SECONDS } from '../auth/token-verifier.ts'
 import { entraErrors } from '../errors/index.ts'
@@ -27,7 +26,6 @@ export interface ClientCredentials {
  */
 export async function authenticateClient(
   ctx: EmulatorContext,
-  tenant: TenantRow,
   client: Client,
   credentials: ClientCredentials,
   audiences: string[],
@@ -48,7 +46,7 @@ export async function authenticateClient(
     if (credentials.clientAssertionType !== JWT_BEARER_ASSERTION) {
       throw entraErrors.malformedRequest(`client_assertion_type must be '${JWT_BEARER_ASSERTION}'.`)
     }
-    await verifyAssertion(ctx, tenant, client.clientId, client.app.certificates, clientAssertion, audiences)
+    await verifyAssertion(ctx, client.clientId, client.app.certificates, clientAssertion, audiences)
     return '2'
   }
   throw entraErrors.missingClientCredential()
@@ -56,7 +54,6 @@ export async function authenticateClient(
 
 async function verifyAssertion(
   ctx: EmulatorContext,
-  tenant: TenantRow,
   clientId: string,
   certificates: string[],
   assertion: string,
@@ -68,8 +65,8 @@ async function verifyAssertion(
   } catch {
     throw entraErrors.assertionInvalid('The client assertion is not a JWT.')
   }
-  const sha256 = typeof header['x5t#S256'] === 'string' ? header['x5t#S256'] : undefined
-  const sha1 = typeof header.x5t === 'string' ? header.x5t : undefined
+  const sha256 = thumbprintOf(header['x5t#S256'])
+  const sha1 = thumbprintOf(header.x5t)
   if (!sha256 && !sha1) throw entraErrors.assertionWithoutThumbprint()
   const certificate = certificates.find((pem) =>
     sha256 ? sha256Thumbprint(pem) === sha256 : sha1Thumbprint(pem) === sha1,
@@ -106,12 +103,16 @@ async function verifyAssertion(
   if (typeof payload.jti !== 'string' || payload.jti === '') {
     throw entraErrors.assertionInvalid("The client assertion has no 'jti' claim.")
   }
-  // A jti is good once, until the assertion expires (then the assertion itself is refused).
-  const fresh = ctx.repos.grants.add('jti', `${clientId}:${payload.jti}`, {
-    tenantId: tenant.id,
-    data: {},
-    expiresAt: payload.exp + CLOCK_SKEW_SECONDS,
-  })
-  if (!fresh)
-    throw entraErrors.assertionInvalid(`The client assertion with jti '${payload.jti}' was already used.`)
+  // A reused jti is accepted until the assertion expires, as Entra does: MSAL Node and MSAL Python
+  // sign one assertion and send it for every token they need in the next 600 s (entra.md §2.1).
+}
+
+/**
+ * A thumbprint header (`x5t`, `x5t#S256`) as base64url, whichever alphabet and padding the client
+ * wrote: MSAL Python writes base64 with `=`, others base64url without. Anything that is not base64
+ * counts as absent.
+ */
+function thumbprintOf(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(value)) return undefined
+  return Buffer.from(value, 'base64').toString('base64url')
 }

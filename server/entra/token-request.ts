@@ -105,7 +105,6 @@ export function parseTokenRequest(
       const client = resolveClient(ctx.repos, tenant.id, clientId)
       const appidacr = await authenticateClient(
         ctx,
-        tenant,
         client,
         this.credentials,
         this.assertionAudiences(tenant),

@@ -184,18 +184,6 @@ describe('certificate assertions that are refused (401 invalid_client)', () => {
       message,
     })
   })
-
-  it('a replayed jti', async () => {
-    const t = await buildTestApp()
-    const jwt = await assertion({})
-    expect((await postForm(t.app, tokenUrl(), withAssertion(jwt))).statusCode).toBe(200)
-    expectEntraError(await postForm(t.app, tokenUrl(), withAssertion(jwt)), {
-      status: 401,
-      error: 'invalid_client',
-      code: 700027,
-      message: /already used/,
-    })
-  })
 })
 
 describe('token endpoint errors, in Entra shape', () => {
