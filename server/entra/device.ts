@@ -55,7 +55,7 @@ const device: FastifyPluginAsyncTypebox = async (app) => {
     const tenantId = segment.kind === 'tenant' ? segment.tenant.id : null
     ctx.repos.grants.add<DeviceGrant>('device', deviceCode, {
       tenantId,
-      data: { clientId: clientId.toLowerCase(), userCode: code },
+      data: { clientId: clientId.toLowerCase(), userCode: code, version, scope },
       expiresAt,
     })
     ctx.repos.grants.add('user_code', code, { tenantId, data: { deviceCode }, expiresAt })

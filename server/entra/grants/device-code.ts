@@ -5,6 +5,9 @@ import type { TokenRequest } from '../token-request.ts'
 export interface DeviceGrant {
   clientId: string
   userCode: string
+  /** The endpoint version and `scope` (v2) or `resource` (v1) the code was issued for. */
+  version?: 'v1' | 'v2'
+  scope?: string
   /** Set when the user approved. */
   userId?: string
 }
@@ -27,6 +30,11 @@ export async function deviceCodeGrant(req: TokenRequest) {
   const tenant = req.ctx.repos.tenants.findById(grant.tenantId)
   const user = tenant && req.ctx.repos.directory.findUser(tenant.id, grant.data.userId)
   if (!tenant || !user) throw entraErrors.invalidGrant('device_code')
+  // RFC 8628 §3.4: the token request carries no scope (MSAL Python sends none); the device code
+  // stands for the scopes it was issued for.
+  const scopeField = req.version === 'v2' ? 'scope' : 'resource'
+  if (req.form[scopeField] === undefined && grant.data.version === req.version && grant.data.scope)
+    req.form[scopeField] = grant.data.scope
   const { appidacr } = await req.authenticate(tenant, clientId, { required: false })
   req.ctx.repos.grants.remove('device', deviceCode)
   req.ctx.repos.grants.remove('user_code', grant.data.userCode)
