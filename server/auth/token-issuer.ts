@@ -111,11 +111,12 @@ export function createTokenIssuer(deps: {
     forApp(req: TokenRequest & { app: AppRow; appidacr?: '1' | '2' }) {
       const claims: JWTPayload = {
         ...common(req),
+        // Entra names the app in app-only tokens and leaves `roles` out when none are granted.
+        app_displayname: req.app.display_name,
         appid: req.app.client_id,
         appidacr: req.appidacr ?? '1',
         idtyp: 'app',
         oid: req.app.service_principal_id,
-        roles: [],
         sub: req.app.service_principal_id,
         ...req.extraClaims,
       }

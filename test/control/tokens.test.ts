@@ -66,9 +66,11 @@ describe('POST /_emulator/tokens', () => {
       idtyp: 'app',
       oid: CONTOSO.automationApp.spId,
       sub: CONTOSO.automationApp.spId,
-      roles: [],
+      app_displayname: 'Contoso Flow Automation',
       tid: CONTOSO.tenantId,
     })
+    // Entra leaves out the roles claim when the app holds no app roles.
+    expect(claims['roles']).toBeUndefined()
     expect(claims['scp']).toBeUndefined()
     expect(claims['upn']).toBeUndefined()
   })
