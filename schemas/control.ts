@@ -110,6 +110,10 @@ export const Throttling = Type.Object(
     limit: Type.Integer(),
     windowSeconds: Type.Integer(),
     countRejected: Type.Boolean(),
+    surfaces: Type.Array(Type.Union([Type.Literal('connector'), Type.Literal('flow')]), {
+      description:
+        'The surfaces these settings throttle: the connector gateway, and the direct Flow API with --throttle-flow-api',
+    }),
     connections: Type.Array(
       Type.Object({
         connection: Type.String({

@@ -69,6 +69,11 @@ export interface AppOptions {
   deviceCodeInterval?: number
   /** Throttling per connection. */
   throttle?: Partial<ThrottleSettings>
+  /**
+   * Throttle the direct Flow API too, keyed by the caller's identity (the limit is the connector
+   * gateway's, flow-admin-api.md §5.1).
+   */
+  throttleFlowApi?: boolean
   /** Add RateLimit-* headers (the real gateway does not send them). */
   rateLimitHeaders?: boolean
   /** Create a firstParty connection for an unknown connection id. */
@@ -209,6 +214,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       maxAutoConnections: options.maxAutoConnections ?? DEFAULTS['max-auto-connections'],
       maxTokenLifetime,
       rateLimitHeaders: options.rateLimitHeaders ?? DEFAULTS['rate-limit-headers'],
+      throttleFlowApi: options.throttleFlowApi ?? DEFAULTS['throttle-flow-api'],
     },
     database: options.db === ':memory:' ? 'memory' : 'file',
     state,

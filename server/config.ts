@@ -45,6 +45,8 @@ export interface EmulatorConfig {
   /** Seconds a device-code client waits between polls (Entra says 5). */
   deviceCodeInterval: number
   throttle: { enabled: boolean; limit: number; windowSeconds: number; countRejected: boolean }
+  /** `--throttle-flow-api`: the direct Flow API is throttled too, not only the connector surface. */
+  throttleFlowApi: boolean
   rateLimitHeaders: boolean
   autoConnections: boolean
   /** `--seed`: every value the emulator makes up is drawn from it. */
@@ -218,6 +220,7 @@ function configFrom(v: SettingValues): EmulatorConfig {
       windowSeconds: v['throttle-window-seconds'],
       countRejected: v['throttle-count-rejected'],
     },
+    throttleFlowApi: v['throttle-flow-api'],
     rateLimitHeaders: v['rate-limit-headers'],
     autoConnections: v['auto-connections'],
     randomSeed: v.seed,

@@ -101,6 +101,7 @@ export function appOptionsFrom(config: EmulatorConfig): AppOptions {
     ...(config.issuerHost ? { issuerHost: config.issuerHost } : {}),
     deviceCodeInterval: config.deviceCodeInterval,
     throttle: config.throttle,
+    throttleFlowApi: config.throttleFlowApi,
     rateLimitHeaders: config.rateLimitHeaders,
     autoConnections: config.autoConnections,
     ...(config.randomSeed !== undefined ? { randomSeed: config.randomSeed } : {}),

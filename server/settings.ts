@@ -280,6 +280,10 @@ export const SETTINGS = {
   'throttle-limit': whole(1, 1_000_000, { help: 'Calls per connection per window', default: 100 }),
   'throttle-window-seconds': whole(1, 86_400, { help: 'Seconds of the sliding window', default: 60 }),
   'throttle-count-rejected': flag(true, 'Calls refused with 429 count too, as in Azure API Management'),
+  'throttle-flow-api': flag(
+    false,
+    "Throttle the direct Flow API too, keyed by the caller; otherwise only the connector gateway's calls count",
+  ),
   'rate-limit-headers': flag(false, 'Add RateLimit-* headers (the real gateway sends none)'),
   'auto-connections': flag(true, 'An unknown connection id creates a connection for the caller'),
   seed: whole(0, 4_294_967_295, {

@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       issuerHost: undefined,
       deviceCodeInterval: 5,
       throttle: { enabled: true, limit: 100, windowSeconds: 60, countRejected: true },
+      throttleFlowApi: false,
       rateLimitHeaders: false,
       autoConnections: true,
       randomSeed: undefined,
@@ -197,6 +198,18 @@ describe('loadConfig', () => {
     expect(loadConfig(['--db=x.sqlite'], {}).db).toBe(resolve('x.sqlite'))
   })
 
+  it('takes --throttle-flow-api bare, with true or false, or from PAAE_THROTTLE_FLOW_API', () => {
+    expect(loadConfig(['--throttle-flow-api'], {}).throttleFlowApi).toBe(true)
+    expect(loadConfig(['--throttle-flow-api=true', '--port', '0'], {}).throttleFlowApi).toBe(true)
+    expect(loadConfig(['--throttle-flow-api=false'], {}).throttleFlowApi).toBe(false)
+    expect(loadConfig(['--throttle-flow-api', 'false', '--port', '0'], {}).throttleFlowApi).toBe(false)
+    expect(loadConfig([], { PAAE_THROTTLE_FLOW_API: 'true' }).throttleFlowApi).toBe(true)
+    expect(loadConfig([], { PAAE_THROTTLE_FLOW_API: 'false' }).throttleFlowApi).toBe(false)
+    expect(
+      loadConfig(['--throttle-flow-api=false'], { PAAE_THROTTLE_FLOW_API: 'true' }).throttleFlowApi,
+    ).toBe(false)
+  })
+
   it('reads every environment variable, and flags win over them', () => {
     const env = {
       PAAE_HOST: '0.0.0.0',
@@ -274,6 +287,8 @@ describe('loadConfig', () => {
       /--throttle-window-seconds must be a whole number from 1 to 86400/,
     ],
     [['--throttle-count-rejected', 'yes'], {}, "--throttle-count-rejected must be true or false; got 'yes'"],
+    [['--throttle-flow-api=on'], {}, "--throttle-flow-api must be true or false; got 'on'"],
+    [[], { PAAE_THROTTLE_FLOW_API: 'maybe' }, "PAAE_THROTTLE_FLOW_API must be true or false; got 'maybe'"],
     [['--rate-limit-headers', '1'], {}, "--rate-limit-headers must be true or false; got '1'"],
     [['--auto-connections', 'on'], {}, "--auto-connections must be true or false; got 'on'"],
     [['--seed=-1'], {}, /--seed must be a whole number from 0 to 4294967295/],

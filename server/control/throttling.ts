@@ -7,11 +7,13 @@ import { controlErrors, TAGS } from './schemas.ts'
 
 /** /_emulator/throttling: settings and usage, changed at run time without a restart. */
 const throttling: FastifyPluginAsyncTypebox = async (app) => {
-  const { throttle, clock } = app.emulator
+  const { throttle, clock, settings } = app.emulator
+  const surfaces: ('connector' | 'flow')[] = settings.throttleFlowApi ? ['connector', 'flow'] : ['connector']
   const describe = () => {
     const now = clock.now().getTime()
     return {
       ...throttle.settings(),
+      surfaces,
       connections: throttle.usage(now).map((u) => ({
         connection: connectionName(u.key),
         used: u.used,

@@ -34,7 +34,7 @@ export function requireAdmin(app: FastifyInstance, request: FastifyRequest): voi
 
 /**
  * The Flow admin API (api.flow.microsoft.com): every route needs a verified token (401), counts
- * against the caller's own throttle window (429), needs a valid api-version (400) and an admin
+ * against the caller's own throttle window with --throttle-flow-api (429), needs a valid api-version (400) and an admin
  * caller (403), checked in that order before the body is read.
  */
 export default async function flowAdminApi(app: FastifyInstance): Promise<void> {
@@ -44,9 +44,11 @@ export default async function flowAdminApi(app: FastifyInstance): Promise<void> 
       this.emulator.verifier,
       request,
       () => {
-        // Without a connection id, the connection is the caller's identity: tenant, principal and client app.
+        // Without a connection id, the connection is the caller's identity: tenant, principal and
+        // client app. The limit is the connector gateway's: the direct API counts calls against it
+        // only with --throttle-flow-api.
         request.connectionKey = callerKey(callerOf(request))
-        throttle(this, request)
+        if (this.emulator.settings.throttleFlowApi) throttle(this, request)
         checkApiVersion(request)
         requireAdmin(this, request)
       },

@@ -46,6 +46,8 @@ export interface EmulatorContext {
     rateLimitHeaders: boolean
     /** The longest lifetime (seconds) of a bearer token the API accepts, and of one the control plane mints. */
     maxTokenLifetime: number
+    /** The direct Flow API counts calls too; otherwise only the connector gateway throttles. */
+    throttleFlowApi: boolean
   }
   /** `memory` or `file`, for health checks and logs. */
   database: 'memory' | 'file'

@@ -74,8 +74,16 @@ describe('100 calls per connection per 60 seconds', () => {
     expect((await t.as(t.token, { method: 'GET', url: flowApiRead })).statusCode).toBe(200)
   })
 
-  it('on the Flow API surface the connection is the caller: tenant, principal and client app', async () => {
+  it("the direct Flow API is not throttled by default: the limit is the gateway's", async () => {
     const t = await setup({ throttle: { limit: 3 } })
+    for (let i = 0; i < 150; i++)
+      expect((await t.as(t.token, { method: 'GET', url: flowApiRead })).statusCode).toBe(200)
+    const state = (await t.app.inject({ method: 'GET', url: '/_emulator/throttling' })).json()
+    expect(state).toMatchObject({ surfaces: ['connector'], connections: [] })
+  })
+
+  it('with --throttle-flow-api the Flow API connection is the caller: tenant, principal and client app', async () => {
+    const t = await setup({ throttle: { limit: 3 }, throttleFlowApi: true })
     for (let i = 0; i < 3; i++)
       expect((await t.as(t.token, { method: 'GET', url: flowApiRead })).statusCode).toBe(200)
     const res = await t.as(t.token, { method: 'GET', url: flowApiRead })

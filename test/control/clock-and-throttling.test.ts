@@ -94,6 +94,7 @@ describe('/_emulator/throttling', () => {
       limit: 100,
       windowSeconds: 60,
       countRejected: true,
+      surfaces: ['connector'],
       connections: [
         { connection: FIRST_PARTY, used: 2, remaining: 98, resetSeconds: 60, lastThrottledAt: null },
       ],
