@@ -6,6 +6,7 @@ import device from './device.ts'
 import discovery from './discovery.ts'
 import { sendEntraError } from './respond.ts'
 import token from './token.ts'
+import userRealm from './user-realm.ts'
 
 /** No script, no resource from anywhere, no framing; the page's own <style> only. */
 export const PAGE_HEADERS = {
@@ -66,4 +67,5 @@ export default async function entraId(app: FastifyInstance): Promise<void> {
   await app.register(token)
   await app.register(authorize)
   await app.register(device)
+  await app.register(userRealm)
 }
