@@ -8,6 +8,7 @@ import { migrate } from '../db/migrate.ts'
 import { isReadOnly, openDatabase } from '../db/open.ts'
 import { createRepositories, type Repositories } from '../db/repositories/index.ts'
 import type { FixtureDocument } from '../schemas/fixture.ts'
+import azureResourceManager from './arm/index.ts'
 import { CONNECTOR_AUDIENCES } from './auth/audiences.ts'
 import { createIssuers } from './auth/issuers.ts'
 import { createKeyRing } from './auth/key-ring.ts'
@@ -18,7 +19,7 @@ import controlPlane from './control/index.ts'
 import entraId from './entra/index.ts'
 import { errors } from './errors/index.ts'
 import { DEMO_FIXTURES_PATH, loadFixtureFile, validateFixtureDocument } from './fixtures.ts'
-import flowAdminApi, { FLOW_ADMIN_PREFIX } from './flow-api/index.ts'
+import flowAdminApi, { FLOW_ADMIN_PREFIX, FLOW_PROVIDER_PREFIX, flowTenantApi } from './flow-api/index.ts'
 import { createLiveEvents } from './live-events.ts'
 import { answerClientError } from './plugins/client-errors.ts'
 import { LazyChildLogger } from './plugins/lazy-logger.ts'
@@ -249,10 +250,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(faults)
   await app.register(coverage)
   await app.register(flowAdminApi, { prefix: FLOW_ADMIN_PREFIX })
+  await app.register(flowTenantApi, { prefix: FLOW_PROVIDER_PREFIX })
   await app.register(connectorGateway, { prefix: CONNECTOR_PREFIX })
   await app.register(controlPlane)
   await app.register(entraId)
   await app.register(graph, { prefix: GRAPH_PREFIX })
+  await app.register(azureResourceManager)
   return app
 }
 

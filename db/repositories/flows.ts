@@ -63,6 +63,9 @@ export function createFlowsRepository(sql: Sql) {
   const runsOf = sql.prepare<{ environment: string; flow: string }, FlowRunRow>(
     'SELECT * FROM flow_runs WHERE environment = @environment AND flow = @flow ORDER BY start_time DESC',
   )
+  const runByName = sql.prepare<{ environment: string; flow: string; name: string }, FlowRunRow>(
+    'SELECT * FROM flow_runs WHERE environment = @environment AND flow = @flow AND name = @name',
+  )
   const insertRun = sql.prepare<FlowRunRow>(
     'INSERT INTO flow_runs (environment, flow, name, status, start_time) VALUES (@environment, @flow, @name, @status, @start_time)',
   )
@@ -94,6 +97,7 @@ export function createFlowsRepository(sql: Sql) {
     purgeDeleted: (environment: string, cutoff: string) => purge.run({ environment, cutoff }).changes,
     insert: (row: FlowRow) => void insert.run(row),
     listRuns: (environment: string, flow: string) => runsOf.all({ environment, flow }),
+    findRun: (environment: string, flow: string, name: string) => runByName.get({ environment, flow, name }),
     insertRun: (row: FlowRunRow) => void insertRun.run(row),
   }
 }

@@ -98,6 +98,9 @@ export const errors = {
     new ServiceError(403, 'EnvironmentAccessDenied', `Access to the environment '${environment}' is denied.`),
   /** @see flow-admin-api.md §3 (capture, microsoft/powerapps-tools#581). */
   flowNotFound: (flow: string) => new ServiceError(404, 'FlowNotFound', `Could not find flow '${flow}'.`),
+  // EMULATOR: inferred from Logic Apps, which runs flows: the Flow RP's answer for an unknown run is not captured.
+  flowRunNotFound: (run: string) =>
+    new ServiceError(404, 'WorkflowRunNotFound', `The workflow run '${run}' could not be found.`),
   // EMULATOR: inferred; restoring a flow that is not in the recycle bin answers like a missing flow.
   deletedFlowNotFound: (flow: string) =>
     new ServiceError(404, 'FlowNotFound', `Could not find soft-deleted flow '${flow}'.`),
@@ -145,6 +148,13 @@ export const errors = {
       400,
       'InvalidApiVersionParameter',
       `The api-version '${given}' is invalid. The supported versions are '${supported.join(',')}'.`,
+    ),
+  // EMULATOR: ARM's code; ARM names its supported versions, the emulator accepts any dated one.
+  invalidArmApiVersion: (given: string) =>
+    new ServiceError(
+      400,
+      'InvalidApiVersionParameter',
+      `The api-version '${given}' is invalid. The supported versions are dated, such as '2022-12-01'.`,
     ),
   // EMULATOR: the code is ARM's for a malformed body; the message names the field and the problem.
   invalidRequestContent: (detail: string) =>

@@ -6,13 +6,16 @@ import { throttle } from '../plugins/throttle.ts'
 import { callerKey } from '../throttle/connection-key.ts'
 import { checkApiVersion } from './api-version.ts'
 import approvals from './approvals.ts'
+import environments from './environments.ts'
 import flows from './flows.ts'
 import permissions from './permissions.ts'
+import runs from './runs.ts'
 import { FLOW_SURFACE, type Surface } from './surface.ts'
 import users from './users.ts'
 
 /** Where the Flow service serves its admin operations (flow-admin-api.md §1.1). */
-export const FLOW_ADMIN_PREFIX = '/providers/Microsoft.ProcessSimple/scopes/admin'
+export const FLOW_PROVIDER_PREFIX = '/providers/Microsoft.ProcessSimple'
+export const FLOW_ADMIN_PREFIX = `${FLOW_PROVIDER_PREFIX}/scopes/admin`
 
 /**
  * The admin operations, as either surface serves them. Their handlers are plain functions, not
@@ -33,11 +36,12 @@ export function requireAdmin(app: FastifyInstance, request: FastifyRequest): voi
 }
 
 /**
- * The Flow admin API (api.flow.microsoft.com): every route needs a verified token (401), counts
- * against the caller's own throttle window with --throttle-flow-api (429), needs a valid api-version (400) and an admin
- * caller (403), checked in that order before the body is read.
+ * The gate of the direct Flow API (api.flow.microsoft.com): every route needs a verified token
+ * (401), counts against the caller's own throttle window with --throttle-flow-api (429), needs a
+ * valid api-version (400) and, on the admin routes, an admin caller (403), checked in that order
+ * before the body is read.
  */
-export default async function flowAdminApi(app: FastifyInstance): Promise<void> {
+function addFlowApiGate(app: FastifyInstance, options: { admin: boolean }): void {
   // One hook runs the checks in order: fewer hook hand-offs on every call.
   app.addHook('onRequest', function flowApiGate(request, _reply, done) {
     authenticateThen(
@@ -50,10 +54,22 @@ export default async function flowAdminApi(app: FastifyInstance): Promise<void> 
         request.connectionKey = callerKey(callerOf(request))
         if (this.emulator.settings.throttleFlowApi) throttle(this, request)
         checkApiVersion(request)
-        requireAdmin(this, request)
+        if (options.admin) requireAdmin(this, request)
       },
       done,
     )
   })
+}
+
+/** The Flow admin API, under FLOW_ADMIN_PREFIX. */
+export default async function flowAdminApi(app: FastifyInstance): Promise<void> {
+  addFlowApiGate(app, { admin: true })
   await registerAdminOperations(app, FLOW_SURFACE)
+  await app.register(runs, { surface: FLOW_SURFACE })
+}
+
+/** The Flow API's own routes for any caller of the tenant, under FLOW_PROVIDER_PREFIX. */
+export async function flowTenantApi(app: FastifyInstance): Promise<void> {
+  addFlowApiGate(app, { admin: false })
+  await app.register(environments)
 }

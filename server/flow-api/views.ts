@@ -1,8 +1,10 @@
 import type { EnvironmentRow } from '../../db/repositories/environments.ts'
-import type { FlowRow } from '../../db/repositories/flows.ts'
+import type { FlowRow, FlowRunRow } from '../../db/repositories/flows.ts'
 import type { PermissionRow } from '../../db/repositories/permissions.ts'
 import type { UserDetailsRow } from '../../db/repositories/user-details.ts'
+import type { Environment } from '../../schemas/environment.ts'
 import type { Flow } from '../../schemas/flow.ts'
+import type { FlowRun } from '../../schemas/flow-run.ts'
 import type { Permission } from '../../schemas/permission.ts'
 import type { UserDetails } from '../../schemas/user-details.ts'
 
@@ -50,6 +52,49 @@ export function toFlow(row: FlowRow, env: EnvironmentRow, detail: 'list' | 'get'
   // `flow get` reads it) is empty: no triggers, no actions, no description.
   if (detail === 'get') flow.properties.definitionSummary = { triggers: [], actions: [], description: '' }
   return flow
+}
+
+/**
+ * An environment as the non-admin environments list shows it. EMULATOR: inferred from the CLI for
+ * Microsoft 365's fields; the SKU, type and region hint are fixed values, not modelled.
+ */
+export function toEnvironment(row: EnvironmentRow): Environment {
+  const isDefault = row.is_default === 1
+  return {
+    name: row.name,
+    location: row.location,
+    type: 'Microsoft.ProcessSimple/environments',
+    id: environmentId(row.name),
+    properties: {
+      displayName: row.display_name,
+      createdTime: row.created_time,
+      provisioningState: 'Succeeded',
+      creationType: isDefault ? 'DefaultTenant' : 'User',
+      environmentSku: isDefault ? 'Default' : 'Production',
+      environmentType: isDefault ? 'Default' : 'Production',
+      isDefault,
+      azureRegionHint: row.location,
+    },
+  }
+}
+
+/**
+ * A run as the runs list shows it. EMULATOR: runs are stored with a name, a status and a start
+ * time only; the trigger is named `manual`, and no end time or inputs/outputs links are given.
+ */
+export function toFlowRun(row: FlowRunRow, env: EnvironmentRow): FlowRun {
+  const correlation = { clientTrackingId: row.name }
+  return {
+    name: row.name,
+    id: `${environmentId(env.name)}/flows/${row.flow}/runs/${row.name}`,
+    type: 'Microsoft.ProcessSimple/environments/flows/runs',
+    properties: {
+      startTime: row.start_time,
+      status: row.status,
+      correlation,
+      trigger: { name: 'manual', startTime: row.start_time, correlation, status: 'Succeeded' },
+    },
+  }
 }
 
 /** flow-admin-api.md §2.1: `name` is the principal, `id` the non-admin resource path. */

@@ -11,8 +11,20 @@ export interface InterceptedHost {
 }
 
 const FLOW_RP = (path: string) => path.startsWith('/providers/Microsoft.ProcessSimple/')
+/** ARM: the Flow RP, and the subscription and tenant lists `az login` reads; nothing else of ARM. */
+const ARM = (path: string) => FLOW_RP(path) || path === '/subscriptions' || path === '/tenants'
 /** Entra's paths are tenant-first (`/{tenant}/oauth2/...`, `/common/discovery/instance`): anything not another surface's. */
-const NOT_ENTRA = new Set(['providers', 'apim', 'v1.0', '_emulator', 'openapi.json', 'openapi.yaml', ''])
+const NOT_ENTRA = new Set([
+  'providers',
+  'apim',
+  'v1.0',
+  'subscriptions',
+  'tenants',
+  '_emulator',
+  'openapi.json',
+  'openapi.yaml',
+  '',
+])
 const ENTRA = (path: string) => !NOT_ENTRA.has(path.split('/')[1] ?? '')
 const GRAPH = (path: string) => /^\/v1\.0\/(me|users|groups)(\/|$)/.test(path)
 const CONNECTOR = (path: string) => path.startsWith('/apim/microsoftflowforadmins/')
@@ -25,7 +37,7 @@ const exact = (name: string, serves: (path: string) => boolean): InterceptedHost
 
 export const INTERCEPTED_HOSTS: readonly InterceptedHost[] = [
   exact('api.flow.microsoft.com', FLOW_RP),
-  exact('management.azure.com', FLOW_RP),
+  exact('management.azure.com', ARM),
   exact('login.microsoftonline.com', ENTRA),
   exact('login.windows.net', ENTRA),
   exact('graph.microsoft.com', GRAPH),

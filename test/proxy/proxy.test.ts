@@ -122,6 +122,18 @@ describe('the HTTPS proxy (--proxy-port)', () => {
       },
     )
     expect(perms.status).toBe(200)
+    // az login reads ARM's tenant and subscription lists right after its token.
+    for (const path of ['/tenants', '/subscriptions']) {
+      const res = await viaProxy(`https://management.azure.com${path}?api-version=2022-12-01`, {
+        headers: { authorization: `Bearer ${armToken}` },
+      })
+      expect(res.status, path).toBe(200)
+    }
+    // User realm discovery passes through for both sign-in hosts.
+    for (const host of [LOGIN, 'https://login.windows.net']) {
+      const realm = await viaProxy(`${host}/common/userrealm/${CONTOSO.admin.upn}?api-version=1.0`)
+      expect(realm.json()).toMatchObject({ account_type: 'Managed', domain_name: 'contoso.onmicrosoft.com' })
+    }
 
     const graphToken = await mint({ user: CONTOSO.admin.upn, audience: GRAPH })
     const user = await viaProxy(`${GRAPH}/v1.0/users/${CONTOSO.maker.upn}`, {
@@ -193,10 +205,14 @@ describe('the HTTPS proxy (--proxy-port)', () => {
       `${LOGIN}/%5femulator/reset`,
       `${LOGIN}/common%2F..%2F_emulator/state`,
       `${LOGIN}/%252Femulator/state`,
+      'https://management.azure.com/subscriptions/x/resourceGroups?api-version=2022-12-01',
+      'https://management.azure.com/providers/Microsoft.Compute/operations?api-version=2022-12-01',
     ]) {
       const res = await viaProxy(url)
       expect(res.status, url).toBe(502)
-      expect(res.json()).toEqual({ error: { code: 'ProxyRefused', message: expect.stringContaining(url) } })
+      expect(res.json()).toEqual({
+        error: { code: 'ProxyRefused', message: expect.stringContaining(url.split('?')[0]!) },
+      })
     }
     expect(logs.lines).toContainEqual(
       expect.objectContaining({
