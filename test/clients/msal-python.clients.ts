@@ -11,6 +11,8 @@ import {
   FLOW_ADMIN_API,
   installed,
   PEM_PATH,
+  PFX_PASSWORD,
+  PFX_PATH,
   run,
   sha1Hex,
   useClientEmulator,
@@ -94,4 +96,48 @@ describe.skipIf(!available).each(['direct', 'proxy'] as const)('MSAL for Python,
       expect(lines).toContainEqual({ write: 200 })
     },
   )
+})
+
+const IDENTITY_SCRIPT = new URL('./azure_identity_python_client.py', import.meta.url).pathname
+const identityAvailable =
+  available && installed([PYTHON, '-c', 'import azure.identity'], 'sudo apt-get install -y python3-azure')
+
+describe.skipIf(!identityAvailable)('Azure Identity for Python, direct', () => {
+  it.each([
+    ['ClientSecretCredential', { signIn: 'secret', secret: APP_SECRET }],
+    ['CertificateCredential, PEM', { signIn: 'certificate', certificatePath: PEM_PATH }],
+    [
+      'CertificateCredential, PFX with a password',
+      { signIn: 'certificate', certificatePath: PFX_PATH, password: PFX_PASSWORD },
+    ],
+  ])('%s: Flow, Graph and ARM tokens from one credential, then a read and a write', async (_, signIn) => {
+    const result = await run(
+      PYTHON,
+      [
+        IDENTITY_SCRIPT,
+        JSON.stringify({
+          ...signIn,
+          authorityHost: emulator.httpsUrl,
+          tenantId: CONTOSO.tenantId,
+          clientId: CONTOSO.automationApp.clientId,
+          scopes: [FLOW, GRAPH, ARM],
+          flowApi: `${emulator.httpsUrl}/providers/Microsoft.ProcessSimple/scopes/admin/environments/${CONTOSO.defaultEnv}`,
+          flow: CONTOSO.flows.heartbeat,
+        }),
+      ],
+      { REQUESTS_CA_BUNDLE: emulator.caBundle },
+    )
+    expect(result.code, result.stdout + result.stderr).toBe(0)
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(lines.filter((l) => l['token']).map((l) => decodeJwt(l['token'] as string).aud)).toEqual([
+      'https://service.flow.microsoft.com/',
+      'https://graph.microsoft.com',
+      'https://management.azure.com',
+    ])
+    expect(lines).toContainEqual({ read: 200 })
+    expect(lines).toContainEqual({ write: 200 })
+  })
 })
