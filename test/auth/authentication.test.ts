@@ -134,14 +134,13 @@ describe('401 for requests the API cannot authenticate', () => {
   it.each([
     ['another resource', 'https://graph.microsoft.com'],
     ['the one-slash scope mistake', 'https://service.flow.microsoft.com'],
-    ['ARM without its trailing slash', 'https://management.azure.com'],
   ])('audience of %s: InvalidAuthenticationTokenAudience', async (_, aud) => {
     const t = await setup()
     const token = await t.mint({ user: CONTOSO.admin.upn, audience: aud })
     expectServiceError(await t.call(`Bearer ${token}`), {
       status: 401,
       code: 'InvalidAuthenticationTokenAudience',
-      message: `The access token has been obtained for wrong audience or resource '${aud}'. It should exactly match with one of the allowed audiences 'https://service.flow.microsoft.com/','https://management.azure.com/','https://management.core.windows.net/'.`,
+      message: `The access token has been obtained for wrong audience or resource '${aud}'. It should exactly match with one of the allowed audiences 'https://service.flow.microsoft.com/','https://management.azure.com/','https://management.azure.com','https://management.core.windows.net/'.`,
     })
   })
 

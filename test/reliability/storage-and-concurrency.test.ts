@@ -11,9 +11,8 @@ import { listen } from '../../server/listen.ts'
 import { expectServiceError } from '../helpers/assertions.ts'
 import { buildTestApp } from '../helpers/build-test-app.ts'
 import { childFlags, killEmulators, startEmulator } from '../helpers/child-emulator.ts'
-import { assertion, withAssertion } from '../helpers/client-assertion.ts'
 import { ADMIN, API, CONTOSO, generatedPrincipal, putUser } from '../helpers/demo.ts'
-import { postForm, tokenUrl } from '../helpers/entra.ts'
+import { FLOW_SCOPE, postForm, PUBLIC_CLIENT, tokenUrl } from '../helpers/entra.ts'
 import { mintOverHttp } from '../helpers/tokens.ts'
 
 afterEach(killEmulators)
@@ -56,8 +55,14 @@ describe('storage failures: clear 5xx for writes, reads keep working, nothing ha
     ] as const) {
       expectServiceError(await t.as(token, { method, url }), { status: 503, code: 'StorageReadOnly' })
     }
-    // A certificate credential's jti must be stored to stop replays: without storage, no token.
-    const res = await postForm(t.app, tokenUrl(), withAssertion(await assertion({})))
+    // A user sign-in stores its refresh token: without storage, no token.
+    const res = await postForm(t.app, tokenUrl(), {
+      grant_type: 'password',
+      client_id: PUBLIC_CLIENT,
+      username: CONTOSO.admin.upn,
+      password: 'Demo!Passw0rd',
+      scope: FLOW_SCOPE,
+    })
     expect(res.statusCode).toBe(503)
     expect(res.json()).toMatchObject({ error: 'temporarily_unavailable', error_codes: [90033] })
     const read = await t.as(token, { method: 'GET', url: `${FLOW}?${API}` })
