@@ -22,7 +22,7 @@ const environments: FastifyPluginAsyncTypebox = async (app) => {
         tags: TAGS,
         security: SECURITY,
         querystring: FLOW_SURFACE.query('standard'),
-        response: { 200: EnvironmentList, ...errorResponses() },
+        response: { 200: EnvironmentList, ...errorResponses(FLOW_SURFACE) },
       },
     },
     (request) => ({
@@ -39,7 +39,7 @@ const environments: FastifyPluginAsyncTypebox = async (app) => {
         security: SECURITY,
         params: EnvironmentParams,
         querystring: FLOW_SURFACE.query('standard'),
-        response: { 200: Environment, ...errorResponses() },
+        response: { 200: Environment, ...errorResponses(FLOW_SURFACE, 404) },
       },
     },
     (request) => toEnvironment(resolveEnvironment(repos, callerOf(request), request.params.environment)),

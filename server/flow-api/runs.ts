@@ -28,7 +28,7 @@ const runs: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { surf
         security: SECURITY,
         params: FlowParams,
         querystring: surface.query('standard'),
-        response: { 200: FlowRunList, ...errorResponses(404) },
+        response: { 200: FlowRunList, ...errorResponses(surface, 404) },
       },
     },
     (request) => {
@@ -47,7 +47,7 @@ const runs: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { surf
         security: SECURITY,
         params: RunParams,
         querystring: surface.query('standard'),
-        response: { 200: FlowRun, ...errorResponses(404) },
+        response: { 200: FlowRun, ...errorResponses(surface, 404) },
       },
     },
     (request) => {

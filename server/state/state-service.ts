@@ -120,9 +120,9 @@ export function createStateService(deps: {
   }
 
   /**
- * Everything a reset puts back besides the data: journal, throttle windows, fault rules, coverage,
- * clock, throttle settings.
- */
+   * Everything a reset puts back besides the data: journal, throttle windows, fault rules, coverage,
+   * clock, throttle settings.
+   */
   function resetRuntime(tenant?: string): void {
     if (tenant === undefined) {
       runtime.journal.clear()
