@@ -103,7 +103,8 @@ export function helpText(): string {
     head: `default ${defaultText(setting)}`,
     help: `${setting.help}. Values: ${setting.accepts}.`,
   }))
-  rows.push({ flag: '--help', env: '', head: '', help: 'Print this text.' })
+  rows.push({ flag: '-h, --help', env: '', head: '', help: 'Print this text.' })
+  rows.push({ flag: '--version', env: '', head: '', help: 'Print the version.' })
   const flagWidth = Math.max(...rows.map((row) => row.flag.length))
   const envWidth = Math.max(...rows.map((row) => row.env.length))
   const lines = rows.flatMap(({ flag, env, head, help }) => [
@@ -113,8 +114,11 @@ export function helpText(): string {
   const command = 'power-automate-admin-emulator'
   return [
     `Usage: ${command} [flags]`,
-    `       ${command} token --user <upn|objectId> | --client-id <id>`,
-    `       ${' '.repeat(command.length)}       [--tenant <id|domain>] [--url <emulator>]`,
+    `       ${command} token (--user <upn|objectId> | --client-id <id>)`,
+    `       ${' '.repeat(command.length)}       [--tenant <id|domain>] [--audience <aud>]`,
+    `       ${' '.repeat(command.length)}       [--expires-in <s>] [--url <base>] [--control-key <key>]`,
+    `       ${command} wait [--url <base>] [--timeout <seconds>] [--control-key <key>]`,
+    `       ('token --help' and 'wait --help' describe them)`,
     '',
     'Flags (each also an environment variable; flags win):',
     ...lines,
@@ -141,8 +145,8 @@ function wrap(text: string, width: number): string[] {
 export function loadConfig(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
-): EmulatorConfig & { help: boolean } {
-  const { given, help } = readArgv(argv)
+): EmulatorConfig & { help: boolean; version: boolean } {
+  const { given, help, version } = readArgv(argv)
   const known = new Set(Object.keys(SETTINGS).map(envName))
   for (const name of Object.keys(env)) {
     if (name.startsWith('PAAE_') && !known.has(name)) {
@@ -160,17 +164,22 @@ export function loadConfig(
       return [name, setting.parse(text, source)]
     }),
   ) as SettingValues
-  return { ...configFrom(values), help }
+  return { ...configFrom(values), help, version }
 }
 
 /** Flags and their text values; a boolean's bare flag reads as `true`. */
-function readArgv(argv: readonly string[]): { given: Map<string, string>; help: boolean } {
+function readArgv(argv: readonly string[]): { given: Map<string, string>; help: boolean; version: boolean } {
   const given = new Map<string, string>()
   let help = false
+  let version = false
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
-    if (arg === '--help') {
+    if (arg === '--help' || arg === '-h') {
       help = true
+      continue
+    }
+    if (arg === '--version') {
+      version = true
       continue
     }
     if (!arg.startsWith('--')) throw usageError(`Unexpected argument '${arg}'`)
@@ -184,7 +193,7 @@ function readArgv(argv: readonly string[]): { given: Map<string, string>; help: 
     else if (setting.bare) given.set(name, 'true')
     else throw usageError(`Option '--${name}' needs a value`)
   }
-  return { given, help }
+  return { given, help, version }
 }
 
 const usageError = (message: string) => new ConfigError(`${message}. Run with --help for the flags.`)

@@ -1,4 +1,5 @@
 import { buildApp, type AppOptions } from './app.ts'
+import { print } from './command-options.ts'
 import { ConfigError, helpText, loadConfig, type EmulatorConfig } from './config.ts'
 import { isLoopbackAddress } from './control/loopback.ts'
 import { coverageFile } from './coverage/coverage.ts'
@@ -8,19 +9,20 @@ import { FLOW_ADMIN_PREFIX } from './flow-api/index.ts'
 import { listen, type Listening } from './listen.ts'
 import { INTERCEPTED_HOSTS } from './proxy/intercepted-hosts.ts'
 import { runTokenCommand } from './token-command.ts'
+import { version } from './version.ts'
+import { runWaitCommand } from './wait-command.ts'
 
 /**
  * The command line: `power-automate-admin-emulator [flags]` serves; `... token ...` asks a running
  * emulator for a token. Configuration errors exit 2 with the reason; nothing starts half-configured.
  */
 async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'token') return runTokenCommand(argv.slice(1))
+  if (argv[0] === 'token') return runTokenCommand(argv.slice(1), process.env)
+  if (argv[0] === 'wait') return runWaitCommand(argv.slice(1), process.env)
 
   const config = loadConfig(argv, process.env)
-  if (config.help) {
-    console.log(helpText())
-    return 0
-  }
+  if (config.help) return print(helpText())
+  if (config.version) return print(version)
   // Signals are handled from the first moment, so a SIGTERM during start-up still exits cleanly.
   let shutdown: ((signal: string) => void) | undefined
   let pendingSignal: string | undefined

@@ -184,13 +184,13 @@ describe('the command line', () => {
     expect(error.stderr).toContain(`Fixture file '${file}': /tenants/0`)
   })
 
-  it('token: --expires-in must be a whole number of seconds up to a year', async () => {
+  it('token: --expires-in must be a whole number of seconds within a year either way', async () => {
     const error = (await run(process.execPath, [BIN, 'token', '--user', 'a@b.c', '--expires-in', '1y']).catch(
       (e: unknown) => e,
     )) as { code: number; stderr: string }
     expect(error.code).toBe(2)
     expect(error.stderr).toContain(
-      "--expires-in must be a whole number of seconds from 1 to 31536000; got '1y'",
+      "token: --expires-in must be a whole number of seconds from -31536000 to 31536000; got '1y'",
     )
   })
 
@@ -202,8 +202,78 @@ describe('the command line', () => {
       'a@b.c',
       '--url',
       'http://127.0.0.1:9',
+      '--wait',
+      '0',
     ]).catch((e: unknown) => e)) as { code: number; stderr: string }
     expect(error.code).toBe(1)
     expect(error.stderr).toContain('cannot reach the emulator at http://127.0.0.1:9')
+    expect(error.stderr).toContain('Is it running?')
+  })
+
+  it('token and wait: --help, -h and --version print and exit 0; an unknown flag says how to get help', async () => {
+    for (const command of ['token', 'wait']) {
+      for (const flag of ['--help', '-h']) {
+        const { stdout } = await run(process.execPath, [BIN, command, flag])
+        expect(stdout).toContain(`Usage: power-automate-admin-emulator ${command}`)
+        expect(stdout).toContain('--control-key <key>')
+      }
+      const { stdout } = await run(process.execPath, [BIN, command, '--version'])
+      expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/)
+      const error = (await run(process.execPath, [BIN, command, '--nope']).catch((e: unknown) => e)) as {
+        code: number
+        stderr: string
+      }
+      expect(error.code).toBe(2)
+      expect(error.stderr).toContain(`Run '${command} --help' for the flags.`)
+    }
+    const usage = (await run(process.execPath, [BIN, 'token', '--help'])).stdout
+    expect(usage).toContain('--audience <aud>')
+    expect(usage).toContain('--expires-in <seconds>')
+    const server = await run(process.execPath, [BIN, '--version'])
+    expect(server.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/)
+  })
+
+  it('wait: exits 1 with the reason when nothing listens before --timeout', async () => {
+    const error = (await run(process.execPath, [
+      BIN,
+      'wait',
+      '--url',
+      'http://127.0.0.1:1',
+      '--timeout',
+      '1',
+    ]).catch((e: unknown) => e)) as { code: number; stderr: string }
+    expect(error.code).toBe(1)
+    expect(error.stderr).toContain(
+      'wait: the emulator at http://127.0.0.1:1 was not ready after 1 s: cannot reach it',
+    )
+  })
+
+  it('wait and token: follow PAAE_PORT and PAAE_CONTROL_KEY; token takes a negative --expires-in', async () => {
+    const key = 'a-control-key-of-16+'
+    const { base } = await startEmulator(childFlags(':memory:', '--log-level', 'warn', '--control-key', key))
+    const env = { ...process.env, PAAE_PORT: new URL(base).port, PAAE_CONTROL_KEY: key }
+    await expect(run(process.execPath, [BIN, 'wait', '--timeout', '5'], { env })).resolves.toBeDefined()
+    const refused = (await run(process.execPath, [BIN, 'wait', '--timeout', '5'], {
+      env: { ...env, PAAE_CONTROL_KEY: 'another-key-of-16-chars' },
+    }).catch((e: unknown) => e)) as { code: number; stderr: string }
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain(`wait: the emulator at ${base} refused the check: it answered 403`)
+    const { stdout } = await run(
+      process.execPath,
+      [BIN, 'token', '--user', CONTOSO.admin.upn, '--expires-in', '-600'],
+      { env },
+    )
+    const claims = JSON.parse(Buffer.from(stdout.trim().split('.')[1]!, 'base64url').toString()) as {
+      exp: number
+      iat: number
+    }
+    expect(claims.exp).toBeLessThan(Date.now() / 1000)
+    const expired = await fetch(`${base}${ADMIN}/environments/~default/flows?${API}`, {
+      headers: { authorization: `Bearer ${stdout.trim()}` },
+    })
+    expect(expired.status).toBe(401)
+    expect(((await expired.json()) as { error: { code: string } }).error.code).toBe(
+      'ExpiredAuthenticationToken',
+    )
   })
 })

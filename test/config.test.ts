@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       seed: true,
       logLevel: 'info',
       help: false,
+      version: false,
       httpsPort: 7443,
       tlsCert: undefined,
       tlsKey: undefined,
