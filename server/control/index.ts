@@ -5,6 +5,7 @@ import clock from './clock.ts'
 import connections from './connections.ts'
 import coverage from './coverage.ts'
 import dashboard from '../dashboard/index.ts'
+import entryPoints from './entry-points.ts'
 import faults from './faults.ts'
 import health from './health.ts'
 import requests from './requests.ts'
@@ -27,6 +28,7 @@ export default async function controlPlane(app: FastifyInstance): Promise<void> 
     })
   })
   for (const plugin of [
+    entryPoints,
     health,
     state,
     tokens,

@@ -97,6 +97,37 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
     },
   )
 
+  app.get(
+    '/_emulator/tenants',
+    {
+      schema: {
+        operationId: 'Emulator-ListTenants',
+        summary: 'The tenants: seeded ones and those made for tests',
+        tags: TAGS,
+        response: {
+          200: Type.Object(
+            {
+              value: Type.Array(
+                Type.Object({
+                  id: Type.String(),
+                  name: Type.String(),
+                  domain: Type.String(),
+                  displayName: Type.String(),
+                }),
+              ),
+            },
+            { description: 'The tenants' },
+          ),
+        },
+      },
+    },
+    () => ({
+      value: ctx.repos.tenants
+        .list()
+        .map((t) => ({ id: t.id, name: t.name, domain: t.domain, displayName: t.display_name })),
+    }),
+  )
+
   app.post(
     '/_emulator/tenants',
     {
