@@ -1,13 +1,13 @@
 import { defineConfig } from 'vitest/config'
 
-/** The end-to-end suites (`npm run test:e2e`): slower, outside `npm test`. */
+/** `npm run test:e2e`: the slow end-to-end runs (Prism, the docs' blocks, pack and install), kept out of `npm test`. */
 export default defineConfig({
   test: {
     include: ['test/e2e/**/*.e2e.ts'],
     pool: 'forks',
     globalSetup: ['test/setup/local-ca.ts'],
     setupFiles: ['test/setup/contract-check.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    testTimeout: 10 * 60_000,
+    hookTimeout: 10 * 60_000,
   },
 })

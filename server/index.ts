@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 import type { FastifyInstance } from 'fastify'
@@ -5,7 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp, type AppOptions } from './app.ts'
 import { FLOW_SERVICE_AUDIENCE } from './auth/audiences.ts'
 import { AZURE_POWERSHELL_CLIENT_ID } from './auth/token-issuer.ts'
-import { listen } from './listen.ts'
+import { listen, type Listening } from './listen.ts'
 
 /**
  * The emulator in-process, for test runners: `startEmulator()` listens on free ports with an
@@ -18,7 +20,10 @@ export interface StartEmulatorOptions extends Partial<AppOptions> {
   port?: number
   /** HTTPS port (default 0: any free port; `off` for none). */
   httpsPort?: number | 'off'
-  /** Where the local CA lives (default `./.emulator-data`, as for the command line). */
+  /**
+   * Where the local CA lives. Default: a new temporary folder, removed by `close()`, so a test
+   * project's folder stays untouched; `caCertPath` names the CA either way.
+   */
   dataDir?: string
   /** Start the HTTPS proxy for tools with hard-coded Microsoft hosts (0: any free port). */
   proxyPort?: number
@@ -42,7 +47,7 @@ export interface RunningEmulator {
   url: string
   /** `https://127.0.0.1:<port>`, the Entra authority host; undefined with `httpsPort: 'off'`. */
   httpsUrl: string | undefined
-  /** The local CA certificate to trust (NODE_EXTRA_CA_CERTS or a client's `ca` option). */
+  /** The local CA certificate to trust: pass it to a client's `ca` option or NODE_EXTRA_CA_CERTS. */
   caCertPath: string | undefined
   /** `http://127.0.0.1:<port>` for HTTPS_PROXY, when `proxyPort` was given. */
   proxyUrl: string | undefined
@@ -91,16 +96,21 @@ async function control<T>(app: FastifyInstance, method: 'POST', url: string, pay
 }
 
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
-  const {
-    host = '127.0.0.1',
-    port = 0,
-    httpsPort = 0,
-    dataDir = join(process.cwd(), '.emulator-data'),
-    proxyPort,
-    ...appOptions
-  } = options
-  const app = await buildApp({ db: ':memory:', logLevel: 'silent', ...appOptions })
-  const listening = await listen(app, { host, port, httpsPort, dataDir, proxyPort })
+  const { host = '127.0.0.1', port = 0, httpsPort = 0, proxyPort, ...appOptions } = options
+  const temporary = options.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'paae-')) : undefined
+  const dataDir = options.dataDir ?? temporary!
+  const removeTemporary = () => {
+    if (temporary) rmSync(temporary, { recursive: true, force: true })
+  }
+  let listening: Listening
+  let app: FastifyInstance
+  try {
+    app = await buildApp({ db: ':memory:', logLevel: 'silent', ...appOptions })
+    listening = await listen(app, { host, port, httpsPort, dataDir, proxyPort })
+  } catch (error) {
+    removeTemporary()
+    throw error
+  }
   const { repos, issuer } = app.emulator
   const tenants = () =>
     repos.tenants.list().map((t) => ({
@@ -148,7 +158,13 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       await control(app, 'POST', `/_emulator/reset${tenant ? `?tenant=${encodeURIComponent(tenant)}` : ''}`)
     },
     newTenant: (template = 'contoso') => control<NewTenant>(app, 'POST', '/_emulator/tenants', { template }),
-    close: () => listening.close(),
+    async close() {
+      try {
+        await listening.close()
+      } finally {
+        removeTemporary()
+      }
+    },
     app,
   }
 }
