@@ -17,7 +17,10 @@ export interface JournalFilter {
   limit?: number | undefined
 }
 
-/** Keys whose values never reach the journal (nor the logs). */
+/**
+ * Fields that are secrets wherever they are: their values never reach the journal (nor the logs).
+ * `code` is not one of them: in a response it is an error's code, which the journal must show.
+ */
 const SECRET_KEYS = new Set(
   [
     'client_secret',
@@ -27,7 +30,6 @@ const SECRET_KEYS = new Set(
     'access_token',
     'refresh_token',
     'id_token',
-    'code',
     'code_verifier',
     'device_code',
     'secrets',
@@ -40,8 +42,11 @@ const SECRET_KEYS = new Set(
 )
 export const REDACTED = '[redacted]'
 
+/** Where an authorization code is a secret: a field of a request body (Entra's token form) and a query parameter. */
+const REQUEST_SECRET_KEYS = new Set([...SECRET_KEYS, 'code'])
+
 /** A quick look for any secret key in a serialized body: most bodies have none and skip the redaction walk. */
-const MAY_HOLD_SECRETS = new RegExp(`(${[...SECRET_KEYS].join('|')})`, 'i')
+const MAY_HOLD_SECRETS = new RegExp(`(${[...REQUEST_SECRET_KEYS].join('|')})`, 'i')
 
 /** A URL as logs and the journal show it: the values of secret query parameters replaced (`?key=` of the dashboard, a `code`). */
 export function redactUrl(url: string): string {
@@ -54,7 +59,7 @@ export function redactUrl(url: string): string {
   let changed = false
   for (const name of [...params.keys()]) {
     const lower = name.toLowerCase()
-    if (SECRET_KEYS.has(lower) || lower === 'key') {
+    if (REQUEST_SECRET_KEYS.has(lower) || lower === 'key') {
       params.set(name, REDACTED)
       changed = true
     }
@@ -62,15 +67,19 @@ export function redactUrl(url: string): string {
   return changed ? `${url.slice(0, q)}?${params.toString()}` : url
 }
 
-/** A copy of `value` with every secret field replaced, at any depth. */
-export function redact(value: unknown, depth = 0): unknown {
+/**
+ * A copy of `value` with every secret field replaced: those of SECRET_KEYS at any depth, and in a
+ * request body the top-level `code` too (an authorization code in Entra's token form).
+ */
+export function redact(value: unknown, where: 'request' | 'response' = 'response', depth = 0): unknown {
   if (depth > 32) return REDACTED
-  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1))
+  if (Array.isArray(value)) return value.map((v) => redact(v, where, depth + 1))
   if (value && typeof value === 'object') {
+    const keys = where === 'request' && depth === 0 ? REQUEST_SECRET_KEYS : SECRET_KEYS
     return Object.fromEntries(
       Object.entries(value).map(([k, v]) => [
         k,
-        SECRET_KEYS.has(k.toLowerCase()) ? REDACTED : redact(v, depth + 1),
+        keys.has(k.toLowerCase()) ? REDACTED : redact(v, where, depth + 1),
       ]),
     )
   }
@@ -78,21 +87,25 @@ export function redact(value: unknown, depth = 0): unknown {
 }
 
 /** A body as the journal keeps it: redacted JSON when it is JSON, then cut at `limit` bytes. */
-export function journalBody(body: unknown, limit: number): { text: string | null; truncated: boolean } {
+export function journalBody(
+  body: unknown,
+  limit: number,
+  where: 'request' | 'response',
+): { text: string | null; truncated: boolean } {
   if (body === undefined || body === null || body === '') return { text: null, truncated: false }
   let text: string
   if (typeof body === 'string' || Buffer.isBuffer(body)) {
     text = body.toString()
     if (MAY_HOLD_SECRETS.test(text)) {
       try {
-        text = JSON.stringify(redact(JSON.parse(text)))
+        text = JSON.stringify(redact(JSON.parse(text), where))
       } catch {
         // Not JSON (an HTML page, a form): kept as it is.
       }
     }
   } else {
     text = JSON.stringify(body) ?? ''
-    if (MAY_HOLD_SECRETS.test(text)) text = JSON.stringify(redact(body)) ?? ''
+    if (MAY_HOLD_SECRETS.test(text)) text = JSON.stringify(redact(body, where)) ?? ''
   }
   const bytes = Buffer.byteLength(text)
   if (bytes <= limit) return { text, truncated: false }
@@ -139,8 +152,8 @@ export function createJournal(initial: { size: number; bodyLimit: number }) {
   const format = (slot: Slot): JournalEntry => {
     if (slot.formatted) return slot.formatted
     const { timeMs, requestBody, responseBody, ...rest } = slot.raw
-    const request = journalBody(requestBody, bodyLimit)
-    const response = journalBody(responseBody, bodyLimit)
+    const request = journalBody(requestBody, bodyLimit, 'request')
+    const response = journalBody(responseBody, bodyLimit, 'response')
     // Only the cut text is kept: the raw bodies (a parsed megabyte form) go to the collector.
     slot.raw.requestBody = undefined
     slot.raw.responseBody = undefined

@@ -76,6 +76,32 @@ describe('the request journal', () => {
     expect(text).toContain('[redacted]')
   })
 
+  it("redacts an authorization code in Entra's form, and keeps a response's error.code", async () => {
+    const t = await buildTestApp()
+    await postForm(t.app, tokenUrl(), {
+      grant_type: 'authorization_code',
+      client_id: '1950a258-227b-4e31-a9cf-717495945fc2',
+      code: 'an-authorization-code-value',
+      code_verifier: 'a-code-verifier-value',
+      refresh_token: 'a-refresh-token-value',
+      redirect_uri: 'http://localhost',
+      scope: FLOW_SCOPE,
+    })
+    const token = await t.mint({ user: CONTOSO.admin.upn })
+    await t.as(token, { method: 'GET', url: `${ADMIN}/environments/~default/flows/nothing-here?${API}` })
+    const [missing, grant] = await journal(t)
+    const form = JSON.parse(grant!.requestBody!) as Record<string, string>
+    expect(form['code']).toBe('[redacted]')
+    expect(form['code_verifier']).toBe('[redacted]')
+    expect(form['refresh_token']).toBe('[redacted]')
+    expect(form['grant_type']).toBe('authorization_code')
+    expect(JSON.stringify(grant)).not.toContain('an-authorization-code-value')
+    expect(missing!.status).toBe(404)
+    expect(JSON.parse(missing!.responseBody!)).toEqual({
+      error: { code: 'FlowNotFound', message: expect.any(String) },
+    })
+  })
+
   it('filters by operationId, status, tenant, connection, since and limit', async () => {
     const t = await buildTestApp()
     const token = await t.mint({ user: CONTOSO.admin.upn })
