@@ -5,7 +5,8 @@ import { Type, type Static, type TSchema } from 'typebox'
  * the services take and return their `Static` types, and the dashboard client imports the types.
  */
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()])
+const Nullable = <T extends TSchema>(t: T, options: { description?: string } = {}) =>
+  Type.Union([t, Type.Null()], options)
 
 export const TenantQuery = Type.Object(
   {
@@ -92,13 +93,20 @@ export const JournalEntry = Type.Object(
     operationId: Nullable(Type.String()),
     connection: Nullable(Type.String()),
     tenant: Nullable(Type.String()),
-    principal: Nullable(Type.String()),
+    principal: Nullable(Type.String(), { description: "The caller's object id" }),
+    client: Nullable(Type.String(), { description: "The caller's client application id (appid)" }),
     status: Type.Integer(),
     durationMs: Type.Number(),
     requestBody: Nullable(Type.String()),
     requestBodyTruncated: Type.Boolean(),
     responseBody: Nullable(Type.String()),
     responseBodyTruncated: Type.Boolean(),
+    requestHeaders: Type.Record(Type.String(), Type.String(), {
+      description: 'Names in lower case; credentials (Authorization, cookies) redacted',
+    }),
+    responseHeaders: Type.Record(Type.String(), Type.String(), {
+      description: 'As sent (Retry-After, WWW-Authenticate, x-ms-request-id, ...)',
+    }),
   },
   { description: 'One request, secrets redacted' },
 )

@@ -86,6 +86,27 @@ export function redact(value: unknown, where: 'request' | 'response' = 'response
   return value
 }
 
+/** Headers that carry credentials, beyond the secret keys a body may hold. */
+const SECRET_HEADERS = new Set(['cookie', 'set-cookie', 'proxy-authorization', 'x-ms-client-secret'])
+
+type RawHeaders = Record<string, string | number | string[] | undefined>
+
+/** Headers as the journal keeps them: one string per name (repeated values joined), credentials redacted. */
+export function journalHeaders(headers: RawHeaders): Record<string, string> {
+  const result: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue
+    const lower = name.toLowerCase()
+    result[lower] =
+      SECRET_KEYS.has(lower) || SECRET_HEADERS.has(lower)
+        ? REDACTED
+        : Array.isArray(value)
+          ? value.join(', ')
+          : String(value)
+  }
+  return result
+}
+
 /** A body as the journal keeps it: redacted JSON when it is JSON, then cut at `limit` bytes. */
 export function journalBody(
   body: unknown,
@@ -124,11 +145,19 @@ export function journalBody(
  */
 export interface RawJournalEntry extends Omit<
   JournalEntry,
-  'time' | 'requestBody' | 'requestBodyTruncated' | 'responseBody' | 'responseBodyTruncated'
+  | 'time'
+  | 'requestBody'
+  | 'requestBodyTruncated'
+  | 'responseBody'
+  | 'responseBodyTruncated'
+  | 'requestHeaders'
+  | 'responseHeaders'
 > {
   timeMs: number
   requestBody: unknown
   responseBody: unknown
+  requestHeaders: RawHeaders
+  responseHeaders: RawHeaders
 }
 
 type Slot = { raw: RawJournalEntry; formatted?: JournalEntry }
@@ -151,7 +180,7 @@ export function createJournal(initial: { size: number; bodyLimit: number }) {
   const { bodyLimit } = initial
   const format = (slot: Slot): JournalEntry => {
     if (slot.formatted) return slot.formatted
-    const { timeMs, requestBody, responseBody, ...rest } = slot.raw
+    const { timeMs, requestBody, responseBody, requestHeaders, responseHeaders, ...rest } = slot.raw
     const request = journalBody(requestBody, bodyLimit, 'request')
     const response = journalBody(responseBody, bodyLimit, 'response')
     // Only the cut text is kept: the raw bodies (a parsed megabyte form) go to the collector.
@@ -166,6 +195,8 @@ export function createJournal(initial: { size: number; bodyLimit: number }) {
       requestBodyTruncated: request.truncated,
       responseBody: response.text,
       responseBodyTruncated: response.truncated,
+      requestHeaders: journalHeaders(requestHeaders),
+      responseHeaders: journalHeaders(responseHeaders),
     }
     return slot.formatted
   }

@@ -60,10 +60,14 @@ async function journal(app: FastifyInstance) {
       connection: connectionOf(request),
       tenant: tenantOf(request),
       principal: request.caller?.objectId ?? null,
+      client: request.caller?.clientId ?? null,
       status: reply.statusCode,
       durationMs: Math.round(reply.elapsedTime * 100) / 100,
       requestBody: request.body,
       responseBody: request.journalPayload,
+      // Node's own objects, kept by reference: copied and redacted only when the entry is read.
+      requestHeaders: request.headers,
+      responseHeaders: reply.getHeaders(),
     })
     if (events.listenerCount() > 0) events.publish({ type: 'request', data: format() })
     done()

@@ -18,6 +18,9 @@ interface Entry {
   responseBody: string | null
   requestBodyTruncated: boolean
   responseBodyTruncated: boolean
+  client: string | null
+  requestHeaders: Record<string, string>
+  responseHeaders: Record<string, string>
 }
 
 const journal = async (t: Awaited<ReturnType<typeof buildTestApp>>, query = '') =>
@@ -52,6 +55,30 @@ describe('the request journal', () => {
     })
     expect(entries[2]!.connection).toMatch(/^caller:/)
     expect(entries[1]!.responseBody).toContain('"puid"')
+  })
+
+  it("keeps each request's headers (credentials redacted), its response's, and the caller's client app", async () => {
+    const t = await buildTestApp({ throttle: { limit: 1, windowSeconds: 60 } })
+    const token = await t.mint({ user: CONTOSO.admin.upn })
+    const url = `${ADMIN}/environments/~default/flows?${API}`
+    await t.as(token, { method: 'GET', url, headers: { cookie: 'session=secret', 'x-custom': 'kept' } })
+    const throttled = await t.as(token, { method: 'GET', url })
+    expect(throttled.statusCode).toBe(429)
+    await t.app.inject({ method: 'GET', url })
+    const [anonymous, limited, ok] = await journal(t)
+    expect(ok!.requestHeaders).toMatchObject({
+      authorization: '[redacted]',
+      cookie: '[redacted]',
+      'x-custom': 'kept',
+    })
+    expect(JSON.stringify(ok!.requestHeaders)).not.toContain(token)
+    expect(ok!.responseHeaders['content-type']).toMatch(/^application\/json/)
+    expect(ok!.client).toBe('1950a258-227b-4e31-a9cf-717495945fc2')
+    expect(limited!.status).toBe(429)
+    expect(limited!.responseHeaders['retry-after']).toBe(throttled.headers['retry-after'])
+    expect(anonymous!.status).toBe(401)
+    expect(anonymous!.responseHeaders['www-authenticate']).toMatch(/^Bearer/)
+    expect(anonymous!.client).toBeNull()
   })
 
   it('redacts secrets, passwords, assertions and tokens, in requests and responses', async () => {
