@@ -152,6 +152,9 @@ export const Overview = Type.Object(
       caCertificateUrl: Nullable(Type.String()),
       proxyUrl: Nullable(Type.String()),
     }),
+    clients: Type.Array(Type.Object({ clientId: Type.String(), displayName: Type.String() }), {
+      description: "Microsoft's public clients every tenant knows, to name a caller's app",
+    }),
     tenants: Type.Array(
       Type.Object({
         id: Type.String(),
@@ -171,6 +174,7 @@ export const Overview = Type.Object(
         apps: Type.Array(
           Type.Object({
             clientId: Type.String(),
+            servicePrincipalId: Type.String({ description: 'The object id an app-only token carries' }),
             displayName: Type.String(),
             secret: Nullable(Type.String({ description: 'First client secret (fixture data)' })),
             managementApplication: Type.Boolean(),
@@ -193,13 +197,20 @@ export const Overview = Type.Object(
                 displayName: Type.String(),
                 state: Type.String(),
                 lastModifiedTime: Type.String(),
+                deletedTime: Nullable(
+                  Type.String({ description: 'Set while a deleted flow can still be restored' }),
+                ),
                 permissions: Type.Array(
                   Type.Object({
                     roleName: Type.String(),
                     principalId: Type.String(),
                     principalType: Type.String(),
                     displayName: Nullable(Type.String()),
+                    hiddenFromApi: Type.Boolean({
+                      description: 'GET .../permissions never lists it (a service principal)',
+                    }),
                   }),
+                  { description: "In the API's order (Owner first), then the principals it hides" },
                 ),
               }),
             ),

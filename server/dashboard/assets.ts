@@ -3,7 +3,7 @@ import { join } from 'node:path'
 
 import { PACKAGE_ROOT } from '../../db/package-root.ts'
 
-/** The page and its stylesheet are served from the sources; the scripts from the build (tsc). */
+/** The page and its stylesheet are served from the sources; the scripts (tsc) and the design tokens from the build. */
 const SOURCE_DIR = join(PACKAGE_ROOT, 'server', 'dashboard', 'client')
 export const SCRIPTS_DIR = join(PACKAGE_ROOT, 'dist', 'dashboard')
 
@@ -34,7 +34,7 @@ export function createAssetStore() {
     }
     for (const name of ['index.html', 'style.css']) add(SOURCE_DIR, name)
     if (existsSync(SCRIPTS_DIR)) {
-      for (const name of readdirSync(SCRIPTS_DIR)) if (name.endsWith('.js')) add(SCRIPTS_DIR, name)
+      for (const name of readdirSync(SCRIPTS_DIR)) if (/\.(js|css)$/.test(name)) add(SCRIPTS_DIR, name)
     }
     return map
   }

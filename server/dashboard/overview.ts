@@ -1,5 +1,7 @@
 import type { Repositories } from '../../db/repositories/index.ts'
 import { FLOW_ADMIN_ROLES } from '../auth/directory-roles.ts'
+import { WELL_KNOWN_PUBLIC_CLIENTS } from '../entra/clients.ts'
+import { retentionCutoff } from '../flow-api/soft-delete.ts'
 import type { EmulatorContext } from '../plugins/emulator-context.ts'
 import { OVERVIEW_FLOW_LIMIT, type Overview } from '../../schemas/control.ts'
 
@@ -13,6 +15,20 @@ function principalNames(repos: Repositories, tenantId: string): Map<string, stri
   return names
 }
 
+/** A flow's roles as GET .../permissions orders them, then those it never lists, marked. */
+function permissionsOf(repos: Repositories, environment: string, flow: string, names: Map<string, string>) {
+  const visible = repos.permissions.listVisible(environment, flow)
+  const shown = new Set(visible.map((p) => p.principal_id))
+  const hidden = repos.permissions.listAll(environment, flow).filter((p) => !shown.has(p.principal_id))
+  return [...visible, ...hidden].map((p) => ({
+    roleName: p.role_name,
+    principalId: p.principal_id,
+    principalType: p.principal_type,
+    displayName: p.display_name ?? names.get(p.principal_id.toLowerCase()) ?? null,
+    hiddenFromApi: !shown.has(p.principal_id),
+  }))
+}
+
 /** The dashboard's view of the whole emulator, read in one pass. */
 export function buildOverview(ctx: EmulatorContext): Overview {
   const { repos, endpoints } = ctx
@@ -21,6 +37,10 @@ export function buildOverview(ctx: EmulatorContext): Overview {
     version: ctx.version,
     now: ctx.clock.now().toISOString(),
     journal: { enabled: ctx.journal.enabled() },
+    clients: Object.entries(WELL_KNOWN_PUBLIC_CLIENTS).map(([clientId, displayName]) => ({
+      clientId,
+      displayName,
+    })),
     endpoints: {
       httpUrl: base,
       httpsUrl: endpoints.httpsUrl ?? null,
@@ -46,6 +66,7 @@ export function buildOverview(ctx: EmulatorContext): Overview {
         })),
         apps: repos.directory.listApps(tenant.id).map((a) => ({
           clientId: a.client_id,
+          servicePrincipalId: a.service_principal_id,
           displayName: a.display_name,
           secret: a.secrets[0] ?? null,
           managementApplication: a.management_application,
@@ -54,7 +75,8 @@ export function buildOverview(ctx: EmulatorContext): Overview {
           .list(tenant.id)
           .map((c) => ({ id: c.id, authType: c.auth_type, owner: c.owner_id })),
         environments: repos.environments.listForTenant(tenant.id).map((env) => {
-          const flows = repos.flows.page(env.name, '', OVERVIEW_FLOW_LIMIT + 1)
+          const cutoff = retentionCutoff(ctx.clock.now())
+          const flows = repos.flows.pageWithDeleted(env.name, '', OVERVIEW_FLOW_LIMIT + 1, cutoff)
           return {
             name: env.name,
             displayName: env.display_name,
@@ -65,12 +87,8 @@ export function buildOverview(ctx: EmulatorContext): Overview {
               displayName: flow.display_name,
               state: flow.state,
               lastModifiedTime: flow.last_modified_time,
-              permissions: repos.permissions.listAll(env.name, flow.name).map((p) => ({
-                roleName: p.role_name,
-                principalId: p.principal_id,
-                principalType: p.principal_type,
-                displayName: p.display_name ?? names.get(p.principal_id.toLowerCase()) ?? null,
-              })),
+              deletedTime: flow.deleted_time,
+              permissions: permissionsOf(repos, env.name, flow.name, names),
             })),
           }
         }),

@@ -1,6 +1,9 @@
+import { readdirSync } from 'node:fs'
+
 import { describe, expect, it } from 'vitest'
 
 import { buildApp } from '../../server/app.ts'
+import { SCRIPTS_DIR } from '../../server/dashboard/assets.ts'
 import { listen } from '../../server/listen.ts'
 import { expectServiceError } from '../helpers/assertions.ts'
 import { buildTestApp } from '../helpers/build-test-app.ts'
@@ -24,20 +27,29 @@ describe('the dashboard page and its files', () => {
     expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8')
     const css = await t.app.inject({ method: 'GET', url: '/_emulator/ui/style.css' })
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8')
-    expect(css.body).toContain('prefers-color-scheme: dark')
+    expect(css.body).toContain('var(--colorBrandBackground)')
+    // The Fluent 2 tokens, built from @fluentui/tokens: light, and dark from the system setting.
+    const tokens = await t.app.inject({ method: 'GET', url: '/_emulator/ui/tokens.css' })
+    expect(tokens.statusCode).toBe(200)
+    expect(tokens.headers['content-type']).toBe('text/css; charset=utf-8')
+    expect(tokens.body).toContain('--colorBrandBackground: #0f6cbd;')
+    expect(tokens.body).toMatch(
+      /prefers-color-scheme: dark\) \{\s+:root \{[^}]*--colorNeutralBackground1: #292929;/,
+    )
   })
 
-  it('is small: the page, its styles and scripts weigh well under 200 KB', async () => {
+  it('is small: the page and every file it loads weigh under 600 KB', async () => {
     const t = await buildTestApp()
-    const names = ['index.html', 'style.css', 'main.js', 'api.js', 'dom.js', 'flows-view.js']
-    names.push('journal-view.js', 'throttle-view.js', 'controls-view.js', 'connect-view.js')
+    const names = ['index.html', 'style.css', 'tokens.css']
+    names.push(...readdirSync(SCRIPTS_DIR).filter((name) => name.endsWith('.js')))
+    expect(names).toContain('journal-view.js')
     let total = 0
     for (const name of names) {
       const res = await t.app.inject({ method: 'GET', url: `/_emulator/ui/${name}` })
       expect(res.statusCode, name).toBe(200)
       total += res.rawPayload.length
     }
-    expect(total).toBeLessThan(200 * 1024)
+    expect(total).toBeLessThan(600 * 1024)
   })
 
   it('answers an unknown file or a path trick with a 404 in the envelope', async () => {
@@ -156,16 +168,49 @@ describe('GET /_emulator/overview', () => {
     const defaultEnv = contoso.environments.find((e: { isDefault: boolean }) => e.isDefault)
     const invoice = defaultEnv.flows.find((f: { name: string }) => f.name === CONTOSO.flows.invoiceApproval)
     expect(invoice).toMatchObject({ displayName: 'Invoice approval', state: 'Started' })
+    expect(invoice.deletedTime).toBeNull()
     expect(invoice.permissions).toContainEqual({
       roleName: 'CanView',
       principalId: CONTOSO.group,
       principalType: 'Group',
       displayName: 'Flow Operators',
+      hiddenFromApi: false,
     })
-    // The service principal the list API hides is shown here, by name.
-    expect(invoice.permissions).toContainEqual(
-      expect.objectContaining({ principalType: 'ServicePrincipal', displayName: 'Contoso Flow Automation' }),
+    // In the API's order, then the service principal it hides, marked and named.
+    const token = await t.mint({ user: CONTOSO.admin.upn })
+    const listed = await t.as(token, {
+      method: 'GET',
+      url: `${ADMIN}/environments/${CONTOSO.defaultEnv}/flows/${CONTOSO.flows.invoiceApproval}/permissions?${API}`,
+    })
+    const apiIds = listed
+      .json()
+      .value.map((p: { properties: { principal: { id: string } } }) => p.properties.principal.id)
+    expect(apiIds.length).toBe(3)
+    const permissions = invoice.permissions as {
+      principalId: string
+      roleName: string
+      hiddenFromApi: boolean
+    }[]
+    expect(permissions.filter((p) => !p.hiddenFromApi).map((p) => p.principalId)).toEqual(apiIds)
+    expect(permissions[0]!.roleName).toBe('Owner')
+    expect(permissions.at(-1)).toEqual({
+      roleName: 'CanEdit',
+      principalId: CONTOSO.automationApp.spId,
+      principalType: 'ServicePrincipal',
+      displayName: 'Contoso Flow Automation',
+      hiddenFromApi: true,
+    })
+    // What names a caller: the app's service principal, and Microsoft's public clients.
+    expect(contoso.apps).toContainEqual(
+      expect.objectContaining({
+        clientId: CONTOSO.automationApp.clientId,
+        servicePrincipalId: CONTOSO.automationApp.spId,
+      }),
     )
+    expect(overview.clients).toContainEqual({
+      clientId: '1950a258-227b-4e31-a9cf-717495945fc2',
+      displayName: 'Microsoft Azure PowerShell',
+    })
     expect(contoso.userDetails).toContainEqual(
       expect.objectContaining({ objectId: CONTOSO.admin.id, displayName: 'Contoso Admin' }),
     )
@@ -184,6 +229,17 @@ describe('GET /_emulator/overview', () => {
     expect(flows.find((f: { name: string }) => f.name === CONTOSO.flows.invoiceApproval).state).toBe(
       'Stopped',
     )
+    // A deleted flow stays listed, marked, while it can be restored.
+    const removed = await t.as(token, {
+      method: 'DELETE',
+      url: `${ADMIN}/environments/~default/flows/${CONTOSO.flows.nightlyCleanup}?${API}`,
+    })
+    expect(removed.statusCode).toBe(200)
+    const after = (await t.app.inject({ method: 'GET', url: '/_emulator/overview' })).json()
+    const deleted = after.tenants[0].environments
+      .flatMap((e: { flows: unknown[] }) => e.flows)
+      .find((f: { name: string }) => f.name === CONTOSO.flows.nightlyCleanup)
+    expect(deleted.deletedTime).toBe('2026-01-15T10:00:00.0000000Z')
   })
 })
 

@@ -1,4 +1,4 @@
-import type { FaultRule, JournalEntry, Overview, Throttling } from './types.ts'
+import type { Coverage, FaultRule, JournalEntry, Overview, Throttling } from './types.ts'
 
 /** An error answer of the emulator, with its envelope's message. */
 export class ApiError extends Error {
@@ -44,22 +44,25 @@ export const api = {
   faults: () => call<{ value: FaultRule[] }>('GET', '/_emulator/faults'),
   addFault: (rule: Record<string, unknown>) => call<FaultRule>('POST', '/_emulator/faults', rule),
   removeFault: (id: string) => call('DELETE', `/_emulator/faults/${encodeURIComponent(id)}`),
+  clearJournal: () => call('DELETE', '/_emulator/requests'),
+  coverage: () => call<Coverage>('GET', '/_emulator/coverage'),
   /**
-   * Turns a flow on or off as the tenant's admin would: a token from the emulator's Entra ID,
-   * then the real Flow admin API, so the journal shows the call like any client's.
+   * Acts on a flow as the tenant's admin would: a token from the emulator's Entra ID, then the
+   * real Flow admin API, so the journal shows the call like any client's.
    */
-  async setFlowState(
+  async asAdmin(
     tenant: string,
     admin: string,
+    method: string,
     environment: string,
-    flow: string,
-    action: 'start' | 'stop',
+    tail: string,
+    body?: unknown,
   ) {
     const { access_token } = await call<{ access_token: string }>('POST', '/_emulator/tokens', {
       tenant,
       user: admin,
     })
-    const path = `${FLOW_API}/${encodeURIComponent(environment)}/flows/${encodeURIComponent(flow)}/${action}?${API_VERSION}`
-    await call('POST', path, undefined, access_token)
+    const path = `${FLOW_API}/${encodeURIComponent(environment)}/flows/${tail}?${API_VERSION}`
+    await call(method, path, body, access_token)
   },
 }

@@ -42,7 +42,7 @@ export function renderConnect(container: HTMLElement, overview: Overview, origin
 
   const identities = h(
     'table',
-    { 'aria-label': 'Demo identities' },
+    { class: 'responsive', 'aria-label': 'Demo identities' },
     h(
       'thead',
       {},
@@ -63,20 +63,25 @@ export function renderConnect(container: HTMLElement, overview: Overview, origin
           h(
             'tr',
             {},
-            h('td', {}, t.displayName),
-            h('td', { class: 'mono' }, u.upn),
-            h('td', { class: 'mono' }, u.password),
-            h('td', {}, u.roles.join(', ') || '–'),
+            h('td', { 'data-label': 'Tenant' }, t.displayName),
+            h('td', { 'data-label': 'Identity', class: 'mono wrap' }, u.upn),
+            h('td', { 'data-label': 'Secret', class: 'mono wrap' }, u.password),
+            h('td', { 'data-label': 'Roles' }, u.roles.join(', ') || '–'),
           ),
         ),
         ...t.apps.map((a) =>
           h(
             'tr',
             {},
-            h('td', {}, t.displayName),
-            h('td', {}, a.displayName, h('div', { class: 'mono note' }, `client id ${a.clientId}`)),
-            h('td', { class: 'mono' }, a.secret ?? '(certificate)'),
-            h('td', {}, a.managementApplication ? 'management application' : '–'),
+            h('td', { 'data-label': 'Tenant' }, t.displayName),
+            h(
+              'td',
+              { 'data-label': 'Identity' },
+              a.displayName,
+              h('div', { class: 'mono note wrap' }, `client id ${a.clientId}`),
+            ),
+            h('td', { 'data-label': 'Secret', class: 'mono wrap' }, a.secret ?? '(certificate)'),
+            h('td', { 'data-label': 'Roles' }, a.managementApplication ? 'management application' : '–'),
           ),
         ),
       ]),

@@ -1,36 +1,39 @@
 import { api } from './api.ts'
-import { byId, h } from './dom.ts'
+import { byId, h, toast } from './dom.ts'
 import type { FaultRule, Tenant } from './types.ts'
 
 /** Reset, clock and fault rules: each button calls the control plane, then the page refreshes. */
-export function createControlsView(refresh: () => Promise<void>, say: (message: string) => void) {
+export function createControlsView(refresh: () => Promise<void>) {
   const scope = byId<HTMLSelectElement>('reset-scope')
   const faultList = byId('fault-list')
 
-  const act = async (what: string, action: () => Promise<unknown>) => {
+  /** Calls the control plane; the toast shows beside the control that was used. */
+  const act = async (what: string, anchor: Element | null, action: () => Promise<unknown>) => {
     try {
       await action()
-      say(what)
+      toast(what, anchor)
     } catch (error) {
-      say(`Failed: ${(error as Error).message}`)
+      toast(`Failed: ${(error as Error).message}`, anchor, 'error')
     }
     await refresh()
   }
+  const submitter = (event: Event) => (event as SubmitEvent).submitter
 
   byId<HTMLFormElement>('reset-form').addEventListener('submit', (event) => {
     event.preventDefault()
     const tenant = scope.value
-    void act(tenant ? `Tenant ${tenant} reset.` : 'Everything reset.', () => api.reset(tenant || undefined))
+    const name = scope.selectedOptions[0]?.textContent ?? tenant
+    void act(tenant ? `${name} reset.` : 'Everything reset.', submitter(event), () =>
+      api.reset(tenant || undefined),
+    )
   })
   byId<HTMLFormElement>('clock-form').addEventListener('submit', (event) => {
     event.preventDefault()
     const seconds = Number(byId<HTMLInputElement>('clock-seconds').value)
-    void act(`Clock advanced by ${seconds} s.`, () => api.advanceClock(seconds))
+    void act(`Clock advanced by ${seconds} s.`, submitter(event), () => api.advanceClock(seconds))
   })
-  byId('clock-real').addEventListener(
-    'click',
-    () => void act('Clock follows real time.', () => api.realClock()),
-  )
+  const real = byId('clock-real')
+  real.addEventListener('click', () => void act('Clock follows real time.', real, () => api.realClock()))
   byId<HTMLFormElement>('fault-form').addEventListener('submit', (event) => {
     event.preventDefault()
     const operationId = byId<HTMLInputElement>('fault-operation').value.trim()
@@ -42,7 +45,7 @@ export function createControlsView(refresh: () => Promise<void>, say: (message: 
     if (kind.startsWith('preset:')) rule['preset'] = kind.slice('preset:'.length)
     else if (kind.startsWith('status:')) rule['status'] = Number(kind.slice('status:'.length))
     else rule['delayMs'] = 2000
-    void act('Fault rule added.', () => api.addFault(rule))
+    void act('Fault rule added.', submitter(event), () => api.addFault(rule))
   })
 
   const describe = (rule: FaultRule) =>
@@ -56,8 +59,8 @@ export function createControlsView(refresh: () => Promise<void>, say: (message: 
     render(tenants: Tenant[], faults: FaultRule[]): void {
       const current = scope.value
       scope.replaceChildren(
-        h('option', { value: '' }, 'everything'),
-        ...tenants.map((t) => h('option', { value: t.id }, `tenant ${t.displayName}`)),
+        h('option', { value: '' }, 'Everything'),
+        ...tenants.map((t) => h('option', { value: t.id }, `Tenant ${t.displayName}`)),
       )
       scope.value = tenants.some((t) => t.id === current) ? current : ''
       faultList.replaceChildren(
@@ -74,7 +77,7 @@ export function createControlsView(refresh: () => Promise<void>, say: (message: 
                   {
                     type: 'button',
                     'aria-label': `Remove rule ${describe(rule)}`,
-                    onclick: () => void act('Fault rule removed.', () => api.removeFault(rule.id)),
+                    onclick: () => void act('Fault rule removed.', faultList, () => api.removeFault(rule.id)),
                   },
                   'Remove',
                 ),

@@ -4,12 +4,14 @@ export interface Permission {
   principalId: string
   principalType: string
   displayName: string | null
+  hiddenFromApi: boolean
 }
 export interface Flow {
   name: string
   displayName: string
   state: string
   lastModifiedTime: string
+  deletedTime: string | null
   permissions: Permission[]
 }
 export interface Environment {
@@ -26,7 +28,13 @@ export interface Tenant {
   displayName: string
   admin: string | null
   users: { objectId: string; upn: string; displayName: string; password: string; roles: string[] }[]
-  apps: { clientId: string; displayName: string; secret: string | null; managementApplication: boolean }[]
+  apps: {
+    clientId: string
+    servicePrincipalId: string
+    displayName: string
+    secret: string | null
+    managementApplication: boolean
+  }[]
   connections: { id: string; authType: string; owner: string }[]
   environments: Environment[]
   userDetails: {
@@ -41,6 +49,7 @@ export interface Overview {
   version: string
   now: string
   journal: { enabled: boolean }
+  clients: { clientId: string; displayName: string }[]
   endpoints: {
     httpUrl: string | null
     httpsUrl: string | null
@@ -60,12 +69,15 @@ export interface JournalEntry {
   connection: string | null
   tenant: string | null
   principal: string | null
+  client: string | null
   status: number
   durationMs: number
   requestBody: string | null
   requestBodyTruncated: boolean
   responseBody: string | null
   responseBodyTruncated: boolean
+  requestHeaders: Record<string, string>
+  responseHeaders: Record<string, string>
 }
 export interface Throttling {
   enabled: boolean
@@ -88,4 +100,13 @@ export interface FaultRule {
   delayMs?: number
   times?: number
   fired: number
+}
+export interface Coverage {
+  since: string
+  operations: {
+    operationId: string
+    surface: 'flow' | 'connector' | 'entra' | 'graph'
+    seen: Record<string, { count: number; injected: number }>
+    neverSeen: string[]
+  }[]
 }
