@@ -21,20 +21,6 @@ export const ErrorEnvelope = Type.Object(
 )
 export type ErrorEnvelope = Static<typeof ErrorEnvelope>
 
-/** Entra's error body (entra.md §1.4), as the token, device code and discovery endpoints answer. */
-export const EntraErrorEnvelope = Type.Object(
-  {
-    error: Type.String(),
-    error_description: Type.String(),
-    error_codes: Type.Array(Type.Integer()),
-    timestamp: Type.String(),
-    trace_id: Type.String(),
-    correlation_id: Type.String(),
-    error_uri: Type.String(),
-  },
-  { additionalProperties: false, description: "Entra ID's error body" },
-)
-
 /** The 403 every endpoint answers to a Host or Origin it is not called by (SECURITY.md). */
 export const HOST_NOT_ALLOWED = 'Host or Origin not allowed (HostNotAllowed; --allowed-hosts)'
 

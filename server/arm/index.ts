@@ -3,7 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 
 import { ArmSubscriptionList, ArmTenantList } from '../../schemas/arm.ts'
-import { ErrorEnvelope } from '../../schemas/common.ts'
+import { ErrorEnvelope, HOST_NOT_ALLOWED } from '../../schemas/common.ts'
+import { described, presetResponses } from '../../schemas/responses.ts'
 import { ARM_AUDIENCES } from '../auth/audiences.ts'
 import { createTokenVerifier } from '../auth/token-verifier.ts'
 import { errors } from '../errors/index.ts'
@@ -19,8 +20,10 @@ const ApiVersionQuery = Type.Object(
   { additionalProperties: true },
 )
 const errorResponses = {
-  400: { ...ErrorEnvelope, description: 'api-version missing or not a dated version' },
-  401: { ...ErrorEnvelope, description: 'Missing or invalid bearer token for ARM' },
+  400: described(ErrorEnvelope, 'api-version missing or not a dated version'),
+  401: described(ErrorEnvelope, 'Missing or invalid bearer token for ARM'),
+  403: described(ErrorEnvelope, HOST_NOT_ALLOWED),
+  ...presetResponses(),
 }
 
 /** ARM versions are dates, with an optional `-preview` (the emulator accepts any of them). */

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 
-import { PathSegment } from '../../schemas/common.ts'
-import { EntraErrorBody } from '../../schemas/entra-error.ts'
+import { HOST_NOT_ALLOWED, PathSegment } from '../../schemas/common.ts'
+import { described, EntraErrorBody, presetResponses } from '../../schemas/responses.ts'
 import { noStore } from './respond.ts'
 import { resolveTenantSegment } from './tenant-segment.ts'
 
@@ -44,7 +44,12 @@ const userRealm: FastifyPluginAsyncTypebox = async (app) => {
           { 'api-version': Type.Optional(Type.String({ maxLength: 16 })) },
           { additionalProperties: true },
         ),
-        response: { 200: UserRealm, 400: EntraErrorBody },
+        response: {
+          200: UserRealm,
+          400: described(EntraErrorBody, 'An unknown tenant in the path (AADSTS90002)'),
+          403: described(EntraErrorBody, HOST_NOT_ALLOWED),
+          ...presetResponses(EntraErrorBody),
+        },
       },
     },
     async (request, reply) => {

@@ -58,7 +58,7 @@ describe('the request journal', () => {
   })
 
   it("keeps each request's headers (credentials redacted), its response's, and the caller's client app", async () => {
-    const t = await buildTestApp({ throttle: { limit: 1, windowSeconds: 60 } })
+    const t = await buildTestApp({ throttle: { limit: 1, windowSeconds: 60 }, throttleFlowApi: true })
     const token = await t.mint({ user: CONTOSO.admin.upn })
     const url = `${ADMIN}/environments/~default/flows?${API}`
     await t.as(token, { method: 'GET', url, headers: { cookie: 'session=secret', 'x-custom': 'kept' } })

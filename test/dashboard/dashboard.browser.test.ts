@@ -65,7 +65,7 @@ describe.runIf(chromiumAvailable())('the dashboard in headless Chromium', () => 
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true })
-    const app = await buildApp({ db: ':memory:', logLevel: 'silent' })
+    const app = await buildApp({ db: ':memory:', logLevel: 'silent', throttleFlowApi: true })
     listening = await listen(app, { host: '127.0.0.1', port: 0, httpsPort: 'off', dataDir: '' })
     base = listening.httpUrl
     browser = await launchChromium()
