@@ -80,7 +80,11 @@ function run(
   child.stderr.on('data', (c: Buffer) => (output += c.toString()))
   return {
     pid: child.pid!,
-    done: new Promise((resolve) => child.on('close', (code) => resolve({ code, output }))),
+    // On exit, not close: a block's `npm start &` keeps the pipes open after the shell is gone.
+    // Output still in the pipe is read within a moment of the exit.
+    done: new Promise((resolve) =>
+      child.on('exit', (code) => setTimeout(() => resolve({ code, output }), 250)),
+    ),
   }
 }
 
