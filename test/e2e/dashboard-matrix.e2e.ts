@@ -72,7 +72,7 @@ describe.runIf(chromiumAvailable())('the dashboard in every viewport and colour 
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true })
-    const app = await buildApp({ db: ':memory:', logLevel: 'silent' })
+    const app = await buildApp({ db: ':memory:', logLevel: 'silent', throttleFlowApi: true })
     listening = await listen(app, { host: '127.0.0.1', port: 0, httpsPort: 'off', dataDir: '' })
     base = listening.httpUrl
     // Something to show: a throttled connection, a throttled caller, an anonymous 401.
