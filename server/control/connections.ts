@@ -6,7 +6,7 @@ import { ConnectionFixture } from '../../schemas/fixture.ts'
 import { toFlowTimestamp } from '../clock.ts'
 import { buildConnection } from '../connector/connection-factory.ts'
 import { controlPlaneErrors } from '../errors/index.ts'
-import { sendEmpty } from '../flow-api/route-schemas.ts'
+import { sendEmpty } from '../http/reply.ts'
 import { controlErrors } from './schemas.ts'
 import { requireTenant } from './tenant-lookup.ts'
 

@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 
 import { FaultRuleInput } from '../../schemas/control.ts'
 import { controlPlaneErrors, errors } from '../errors/index.ts'
-import { sendEmpty } from '../flow-api/route-schemas.ts'
+import { sendEmpty } from '../http/reply.ts'
 import { AnyObject, controlErrors, TAGS } from './schemas.ts'
 
 /** /_emulator/faults: add, list and remove fault rules. */

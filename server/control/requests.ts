@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 
 import { JournalEntry } from '../../schemas/control.ts'
-import { sendEmpty } from '../flow-api/route-schemas.ts'
+import { sendEmpty } from '../http/reply.ts'
 import { controlErrors, TAGS } from './schemas.ts'
 
 /** GET and DELETE /_emulator/requests: the request journal. */

@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import { ImportResult, PatchResult, ResetResult, StateDocument, StatePatch } from '../../schemas/control.ts'
 import type { EmulatorContext } from '../plugins/emulator-context.ts'
 import { controlPlaneErrors } from '../errors/index.ts'
-import { sendEmpty } from '../flow-api/route-schemas.ts'
+import { sendEmpty } from '../http/reply.ts'
 import { AnyObject, controlErrors, DOCUMENT_BODY_LIMIT, TAGS, TenantQuery } from './schemas.ts'
 import { requireTenant } from './tenant-lookup.ts'
 

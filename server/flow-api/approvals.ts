@@ -9,8 +9,8 @@ import {
   noContent,
   SECURITY,
   TAGS,
-  sendEmpty,
 } from './route-schemas.ts'
+import { sendEmpty } from '../http/reply.ts'
 
 /** Flow approvals of a user in an environment (flow-admin-api.md §1.2, Remove-AdminFlowApprovals). */
 const approvals: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { surface }) => {

@@ -13,8 +13,8 @@ import {
   noContent,
   SECURITY,
   TAGS,
-  sendEmpty,
 } from './route-schemas.ts'
+import { sendEmpty } from '../http/reply.ts'
 import type { Surface } from './surface.ts'
 import { retentionCutoff, SOFT_DELETE_RETENTION_DAYS } from './soft-delete.ts'
 import { toFlow } from './views.ts'

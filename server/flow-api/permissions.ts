@@ -10,9 +10,9 @@ import {
   noContent,
   SECURITY,
   TAGS,
-  sendEmpty,
   serializedOnce,
 } from './route-schemas.ts'
+import { sendEmpty } from '../http/reply.ts'
 import type { Surface } from './surface.ts'
 import { toPermission } from './views.ts'
 

@@ -58,14 +58,6 @@ export const noContent = (description: string) => Type.Null({ description })
 export const TAGS = ['Flow admin API']
 export const SECURITY = [{ bearer: [] }]
 
-/** Ends a request with an empty success: no serialization, so no Content-Type and `Content-Length: 0`. */
-export function sendEmpty(
-  reply: { code(status: number): { send(payload?: unknown): unknown } },
-  status = 200,
-): unknown {
-  return reply.code(status).send()
-}
-
 type Serialized = string | ArrayBuffer | Buffer
 interface SerializingReply {
   serialize(payload: unknown): Serialized

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 
 import { createTokenVerifier } from '../auth/token-verifier.ts'
 import { ServiceError } from '../errors/index.ts'
-import { toServiceError } from '../plugins/error-handler.ts'
+import { toServiceError } from '../http/service-errors.ts'
 import directory from './directory.ts'
 import { GraphError, graphErrors } from '../errors/index.ts'
 import { sendGraphError } from './respond.ts'
