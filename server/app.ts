@@ -1,4 +1,4 @@
-import { createServer, type RequestListener } from 'node:http'
+import { createServer } from 'node:http'
 
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
@@ -20,6 +20,7 @@ import entraId from './entra/index.ts'
 import { errors } from './errors/index.ts'
 import { DEMO_FIXTURES_PATH, loadFixtureFile, validateFixtureDocument } from './fixtures.ts'
 import flowAdminApi, { FLOW_ADMIN_PREFIX, FLOW_PROVIDER_PREFIX, flowTenantApi } from './flow-api/index.ts'
+import { createEndpoints } from './endpoints.ts'
 import { createLiveEvents } from './live-events.ts'
 import { answerClientError } from './plugins/client-errors.ts'
 import { LazyChildLogger } from './plugins/lazy-logger.ts'
@@ -31,7 +32,7 @@ import allowedHosts from './plugins/allowed-hosts.ts'
 import auth from './plugins/auth.ts'
 import bodyParsers from './plugins/body-parsers.ts'
 import coverage from './plugins/coverage.ts'
-import emulatorContext from './plugins/emulator-context.ts'
+import services from './plugins/services.ts'
 import errorHandler from './plugins/error-handler.ts'
 import { sendServiceError } from './http/reply.ts'
 import faults from './plugins/faults.ts'
@@ -147,7 +148,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     throw error
   }
   const maxTokenLifetime = options.maxTokenLifetime ?? DEFAULTS['max-token-lifetime']
-  let requestHandler: RequestListener | undefined
 
   const ownLog = options.logStream === undefined ? new BatchedLogDestination() : undefined
   const logStream: DestinationStream = options.logStream ?? ownLog!
@@ -161,11 +161,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       // No `redact`: it costs on every line, and no line carries a request's headers or body. What
       // is logged is chosen field by field (request-ids.ts); a test scans a full run's logs for secrets.
     },
-    // The HTTP server Fastify listens on; the HTTPS listener (server/listen.ts) serves the same handler.
-    serverFactory: (handler) => {
-      requestHandler = handler
-      return createServer(listenerOptions(options.timeouts), handler)
-    },
+    // The HTTP server Fastify listens on; the HTTPS listener (server/listen.ts) serves the same
+    // handler, `app.routing`.
+    serverFactory: (handler) => createServer(listenerOptions(options.timeouts), handler),
     genReqId: () => random.uuid(),
     childLoggerFactory: (logger, bindings, childOptions, rawReq) =>
       new LazyChildLogger(
@@ -192,11 +190,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>()
   if (ownLog) app.addHook('onClose', (_app, done) => (ownLog.close(), done()))
 
-  await app.register(emulatorContext, {
+  await app.register(services, {
     repos,
     keys,
-    issuer: runtime.issuer,
-    verifier: createTokenVerifier({ keys, clock, issuers, maxLifetimeSeconds: maxTokenLifetime }),
+    tokenIssuer: runtime.issuer,
+    tokenVerifier: createTokenVerifier({ keys, clock, issuers, maxLifetimeSeconds: maxTokenLifetime }),
     connectorVerifier: createTokenVerifier({
       keys,
       clock,
@@ -207,27 +205,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     issuers,
     clock,
     random,
-    deviceCodeInterval: options.deviceCodeInterval ?? DEFAULTS['device-code-interval'],
-    requestHandler: (req, res) => requestHandler?.(req, res),
     throttle: runtime.throttle,
-    startupThrottle: runtime.startupThrottle,
     settings: {
       autoConnections: options.autoConnections ?? DEFAULTS['auto-connections'],
       maxAutoConnections: options.maxAutoConnections ?? DEFAULTS['max-auto-connections'],
       maxTokenLifetime,
       rateLimitHeaders: options.rateLimitHeaders ?? DEFAULTS['rate-limit-headers'],
       throttleFlowApi: options.throttleFlowApi ?? DEFAULTS['throttle-flow-api'],
+      deviceCodeInterval: options.deviceCodeInterval ?? DEFAULTS['device-code-interval'],
+      controlKey: options.controlKey,
     },
-    database: options.db === ':memory:' ? 'memory' : 'file',
-    state,
+    about: { version, startedAt: Date.now(), database: options.db === ':memory:' ? 'memory' : 'file' },
+    stateService: state,
     journal: runtime.journal,
     faults: runtime.faults,
     coverage: runtime.coverage,
     events: createLiveEvents(),
-    endpoints: {},
-    controlKey: options.controlKey,
-    startedAt: Date.now(),
-    version,
+    endpoints: createEndpoints(),
     lifecycle: { ready: false },
   })
   if (isReadOnly(db)) {

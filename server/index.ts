@@ -111,7 +111,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     removeTemporary()
     throw error
   }
-  const { repos, issuer } = app.emulator
+  const { repos, tokenIssuer: issuer } = app
   const tenants = () =>
     repos.tenants.list().map((t) => ({
       id: t.id,

@@ -68,8 +68,6 @@ export async function listen(app: FastifyInstance, options: ListenOptions): Prom
   await app.listen({ host: options.host, port: options.port })
   const httpPort = (app.server.address() as AddressInfo).port
   const httpUrl = `http://${urlHost(options.host)}:${httpPort}`
-  const endpoints = app.emulator.endpoints
-  endpoints.httpUrl = httpUrl
   const closers: (() => Promise<void>)[] = []
   const forcers: (() => void)[] = [() => app.server.closeAllConnections(), destroyHttpSockets]
   const idleClosers: (() => void)[] = [() => app.server.closeIdleConnections()]
@@ -89,7 +87,7 @@ export async function listen(app: FastifyInstance, options: ListenOptions): Prom
     }
   }
   try {
-    const now = app.emulator.clock.now()
+    const now = app.clock.now()
     // The one CA users trust: it issues the HTTPS listener's certificate and the proxy's.
     const needsCa = options.proxyPort !== undefined || (options.httpsPort !== 'off' && !options.tlsCert)
     const ca = needsCa
@@ -97,7 +95,6 @@ export async function listen(app: FastifyInstance, options: ListenOptions): Prom
         ? loadCaFromFiles(options.caCert, options.caKey, now)
         : loadOrCreateCa(options.dataDir, now)
       : undefined
-    if (ca) endpoints.caCertificatePath = ca.certificatePath
 
     let httpsUrl: string | undefined
     const httpsPort = options.httpsPort
@@ -111,7 +108,7 @@ export async function listen(app: FastifyInstance, options: ListenOptions): Prom
       }
       const https: HttpsServer = createHttpsServer(
         { ...tls, ...listenerOptions(options.timeouts) },
-        app.emulator.requestHandler,
+        (req, res) => app.routing(req, res),
       )
       https.on('clientError', answerClientError)
       forcers.push(trackSockets(https))
@@ -129,7 +126,6 @@ export async function listen(app: FastifyInstance, options: ListenOptions): Prom
       forcers.push(() => https.closeAllConnections())
       idleClosers.push(() => https.closeIdleConnections())
       httpsUrl = `https://${urlHost(options.host)}:${(https.address() as AddressInfo).port}`
-      endpoints.httpsUrl = httpsUrl
     }
 
     let proxyUrl: string | undefined
@@ -143,8 +139,13 @@ export async function listen(app: FastifyInstance, options: ListenOptions): Prom
       closers.push(() => proxy.close())
       forcers.push(() => proxy.forceClose())
       proxyUrl = proxy.url
-      endpoints.proxyUrl = proxyUrl
     }
+    app.endpoints.publish({
+      httpUrl,
+      ...(httpsUrl && { httpsUrl }),
+      ...(ca && { caCertificatePath: ca.certificatePath }),
+      ...(proxyUrl && { proxyUrl }),
+    })
     return {
       httpUrl,
       httpsUrl,

@@ -45,17 +45,14 @@ async function main(argv: string[]): Promise<number> {
     if (config.exportOnExit) {
       // A failed export (the folder removed since start-up, a full disk) is logged; the shutdown goes on.
       try {
-        writeAtomically(config.exportOnExit, `${JSON.stringify(app.emulator.state.export(), null, 2)}\n`)
+        writeAtomically(config.exportOnExit, `${JSON.stringify(app.stateService.export(), null, 2)}\n`)
         app.log.info({ file: config.exportOnExit }, 'state exported')
       } catch (error) {
         app.log.error({ err: error, file: config.exportOnExit }, 'could not export the state on exit')
       }
     }
     if (config.coverageReport) {
-      writeAtomically(
-        config.coverageReport,
-        coverageFile(config.coverageReport, app.emulator.coverage.report()),
-      )
+      writeAtomically(config.coverageReport, coverageFile(config.coverageReport, app.coverage.report()))
       app.log.info({ file: config.coverageReport }, 'coverage report written')
     }
     // Requests in flight finish; past the timeout every connection is cut, so a stuck client
@@ -69,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
       // Nothing is left to wait for; should closing still not finish, the process ends anyway.
       setTimeout(() => {
         app.log.error('the listeners did not close after their connections were cut: exiting')
-        app.emulator.repos.db.close()
+        app.repos.db.close()
         process.exit(1)
       }, STOP_GRACE_MS).unref()
     }, config.shutdownTimeout * 1000)

@@ -150,7 +150,7 @@ describe('a custom fixture', () => {
     const doc = demo()
     doc.tenants[0]!.apps[0]!.certificates = [{ pfxBase64: PFX_BASE64, password: 'emulator' }]
     const t = await buildTestApp({ fixtures: doc })
-    const app = t.app.emulator.repos.directory.findApp(CONTOSO.tenantId, CONTOSO.automationApp.clientId)
+    const app = t.app.repos.directory.findApp(CONTOSO.tenantId, CONTOSO.automationApp.clientId)
     const pem = readFileSync('fixtures/certs/contoso-automation.pem', 'utf8')
     expect(app?.certificates).toHaveLength(1)
     expect(new X509Certificate(app!.certificates[0]!).fingerprint256).toBe(
@@ -163,7 +163,7 @@ describe('a custom fixture', () => {
     const tenant = doc.tenants[1]!
     delete tenant.signingKey
     const t = await buildTestApp({ fixtures: doc })
-    const key = t.app.emulator.keys.forTenant(tenant.id)
+    const key = t.app.keys.forTenant(tenant.id)
     expect(key?.kid).toMatch(/^[A-Za-z0-9_-]{27}$/)
     const token = await t.mint({ user: 'admin@fabrikam.onmicrosoft.com' })
     const res = await t.as(token, { method: 'GET', url: `${ADMIN}/environments/~default/flows?${API}` })

@@ -41,7 +41,7 @@ function checkArmApiVersion(request: FastifyRequest): void {
  */
 export default async function azureResourceManager(app: FastifyInstance): Promise<void> {
   const typed = app.withTypeProvider<TypeBoxTypeProvider>()
-  const { keys, clock, issuers, repos } = app.emulator
+  const { keys, clock, issuers, repos } = app
   const verify = createTokenVerifier({ keys, clock, issuers, audiences: ARM_AUDIENCES })
   app.addHook('onRequest', function armGate(request, _reply, done) {
     authenticateThen(verify, request, () => checkArmApiVersion(request), done)

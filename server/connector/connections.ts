@@ -18,7 +18,7 @@ export function tokenExchangeSource(request: FastifyRequest, connectionId: strin
 /** Who a call through a connection acts as: its owner (firstParty) or its app (CertOauth). */
 function actingCaller(app: FastifyInstance, connection: ConnectionRow, caller: Caller): Caller | undefined {
   if (connection.auth_type === 'firstParty') return caller
-  const registered = app.emulator.repos.directory.findApp(connection.tenant_id, connection.client_id ?? '')
+  const registered = app.repos.directory.findApp(connection.tenant_id, connection.client_id ?? '')
   if (!registered) return undefined
   return {
     tenantId: connection.tenant_id.toLowerCase(),
@@ -35,7 +35,7 @@ function actingCaller(app: FastifyInstance, connection: ConnectionRow, caller: C
  * connections of this connector are not shareable, and makes the call act as the connection.
  */
 export function resolveConnection(app: FastifyInstance, request: FastifyRequest): void {
-  const { repos, settings, clock } = app.emulator
+  const { repos, settings, clock } = app
   const connectionId = (request.params as { connectionId: string }).connectionId
   const caller = callerOf(request)
   // Only errors name it: worked out when one is thrown, not on every call.

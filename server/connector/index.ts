@@ -45,7 +45,7 @@ export default async function connectorGateway(app: FastifyInstance): Promise<vo
   app.addHook('onRequest', function connectorGate(request, reply, done) {
     reply.headers(GATEWAY_HEADERS)
     authenticateThen(
-      this.emulator.connectorVerifier,
+      this.connectorVerifier,
       request,
       () => {
         const connectionId = (request.params as { connectionId?: string }).connectionId ?? ''

@@ -70,7 +70,7 @@ export async function requireControlAccess(
   refuseOtherOrigins(request)
   // Whatever its path, a request through the HTTPS proxy is a client's call to a Microsoft host.
   if (proxiedHost(request.raw.socket) !== undefined) throw controlPlaneErrors.controlPlaneForbidden()
-  const key = this.emulator.controlKey
+  const key = this.settings.controlKey
   if (key === undefined) {
     if (!isLoopbackAddress(request.socket.remoteAddress)) {
       throw controlPlaneErrors.controlPlaneForbidden()

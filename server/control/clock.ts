@@ -23,7 +23,7 @@ const ClockChange = Type.Union([
  * timestamp the API writes. `{"mode":"real"}` follows real time again, from the real now.
  */
 const clock: FastifyPluginAsyncTypebox = async (app) => {
-  const { clock: emulatorClock } = app.emulator
+  const { clock: emulatorClock } = app
   app.get(
     '/_emulator/clock',
     {

@@ -45,7 +45,7 @@ const CreateConnection = Type.Object(
 
 /** /_emulator/connections (loopback only): list, create and delete connections of the connector. */
 const connections: FastifyPluginAsyncTypebox = async (app) => {
-  const { repos, clock, random } = app.emulator
+  const { repos, clock, random } = app
   const tags = ['Emulator']
 
   app.get(

@@ -39,7 +39,7 @@ export const CoverageReport = Type.Object(
 
 /** GET /_emulator/coverage: which documented answers a client's test suite has (not) exercised. */
 const coverage: FastifyPluginAsyncTypebox = async (app) => {
-  const { coverage: tally, repos } = app.emulator
+  const { coverage: tally, repos } = app
   app.get(
     '/_emulator/coverage',
     {

@@ -8,7 +8,7 @@ import { AnyObject, controlErrors, TAGS } from './schemas.ts'
 
 /** /_emulator/faults: add, list and remove fault rules. */
 const faults: FastifyPluginAsyncTypebox = async (app) => {
-  const { faults: rules } = app.emulator
+  const { faults: rules } = app
   app.post(
     '/_emulator/faults',
     {

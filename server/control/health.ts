@@ -6,7 +6,6 @@ import { controlErrors, TAGS } from './schemas.ts'
 
 /** GET /_emulator/health and /_emulator/ready: for test runners, Docker and load balancers. */
 const health: FastifyPluginAsyncTypebox = async (app) => {
-  const ctx = app.emulator
   app.get(
     '/_emulator/health',
     {
@@ -30,9 +29,9 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
     },
     async () => ({
       status: 'ok' as const,
-      version: ctx.version,
-      uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 10) / 100,
-      database: ctx.database,
+      version: app.about.version,
+      uptimeSeconds: Math.round((Date.now() - app.about.startedAt) / 10) / 100,
+      database: app.about.database,
     }),
   )
   app.get(
@@ -50,7 +49,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async () => {
-      if (!ctx.lifecycle.ready) throw controlPlaneErrors.notReady()
+      if (!app.lifecycle.ready) throw controlPlaneErrors.notReady()
       return { status: 'ready' as const }
     },
   )

@@ -22,7 +22,7 @@ export default async function controlPlane(app: FastifyInstance): Promise<void> 
   // The dashboard hears of every change, whoever made it (a test, a script, the dashboard itself).
   app.addHook('onResponse', async (request, reply) => {
     if (request.method === 'GET' || request.method === 'HEAD') return
-    app.emulator.events.publish({
+    app.events.publish({
       type: 'control',
       data: { method: request.method, path: request.url, status: reply.statusCode },
     })

@@ -7,7 +7,7 @@ import { controlErrors, TAGS } from './schemas.ts'
 
 /** GET and DELETE /_emulator/requests: the request journal. */
 const requests: FastifyPluginAsyncTypebox = async (app) => {
-  const { journal } = app.emulator
+  const { journal } = app
   app.get(
     '/_emulator/requests',
     {

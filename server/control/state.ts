@@ -2,21 +2,19 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 
 import { ImportResult, PatchResult, ResetResult, StateDocument, StatePatch } from '../../schemas/control.ts'
-import type { EmulatorContext } from '../plugins/emulator-context.ts'
+import type { Repositories } from '../../db/repositories/index.ts'
 import { controlPlaneErrors } from '../errors/index.ts'
 import { sendEmpty } from '../http/reply.ts'
 import { AnyObject, controlErrors, DOCUMENT_BODY_LIMIT, TAGS, TenantQuery } from './schemas.ts'
 import { requireTenant } from './tenant-lookup.ts'
 
 /** The id of a tenant named by id, domain or short name, or 404. */
-function tenantId(ctx: EmulatorContext, name: string): string {
-  return requireTenant(ctx.repos, name).id.toLowerCase()
+function tenantId(repos: Repositories, name: string): string {
+  return requireTenant(repos, name).id.toLowerCase()
 }
 
 /** Reset, export and import of state, and per-test tenants. */
 const state: FastifyPluginAsyncTypebox = async (app) => {
-  const ctx = app.emulator
-
   app.post(
     '/_emulator/reset',
     {
@@ -31,10 +29,11 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const started = performance.now()
-      const tenant = request.query.tenant === undefined ? undefined : tenantId(ctx, request.query.tenant)
-      if (tenant !== undefined && !ctx.state.reset(tenant))
+      const tenant =
+        request.query.tenant === undefined ? undefined : tenantId(app.repos, request.query.tenant)
+      if (tenant !== undefined && !app.stateService.reset(tenant))
         throw controlPlaneErrors.tenantNotFound(request.query.tenant ?? tenant)
-      if (tenant === undefined) ctx.state.reset()
+      if (tenant === undefined) app.stateService.reset()
       return {
         status: 'reset' as const,
         tenant: tenant ?? null,
@@ -55,8 +54,8 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) =>
-      ctx.state.export(
-        request.query.tenant === undefined ? undefined : [tenantId(ctx, request.query.tenant)],
+      app.stateService.export(
+        request.query.tenant === undefined ? undefined : [tenantId(app.repos, request.query.tenant)],
       ),
   )
 
@@ -74,8 +73,8 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      ctx.state.import(request.body)
-      return { tenants: ctx.repos.tenants.list().length }
+      app.stateService.import(request.body)
+      return { tenants: app.repos.tenants.list().length }
     },
   )
 
@@ -93,7 +92,7 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      return { tenants: ctx.state.patch(request.body) }
+      return { tenants: app.stateService.patch(request.body) }
     },
   )
 
@@ -122,7 +121,7 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     () => ({
-      value: ctx.repos.tenants
+      value: app.repos.tenants
         .list()
         .map((t) => ({ id: t.id, name: t.name, domain: t.domain, displayName: t.display_name })),
     }),
@@ -153,12 +152,12 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const tenant = await ctx.state.createTenant(request.body.template)
+      const tenant = await app.stateService.createTenant(request.body.template)
       if (!tenant)
         throw controlPlaneErrors.tenantNotFound(
           typeof request.body.template === 'string' ? request.body.template : '(template)',
         )
-      return reply.code(201).send(await ctx.state.describeTenant(tenant))
+      return reply.code(201).send(await app.stateService.describeTenant(tenant))
     },
   )
 
@@ -174,8 +173,8 @@ const state: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const id = tenantId(ctx, request.params.id)
-      ctx.state.deleteTenant(id)
+      const id = tenantId(app.repos, request.params.id)
+      app.stateService.deleteTenant(id)
       sendEmpty(reply, 204)
     },
   )

@@ -7,7 +7,7 @@ import { controlErrors, TAGS } from './schemas.ts'
 
 /** /_emulator/throttling: settings and usage, changed at run time without a restart. */
 const throttling: FastifyPluginAsyncTypebox = async (app) => {
-  const { throttle, clock, settings } = app.emulator
+  const { throttle, clock, settings } = app
   const surfaces: ('connector' | 'flow')[] = settings.throttleFlowApi ? ['connector', 'flow'] : ['connector']
   const describe = () => {
     const now = clock.now().getTime()

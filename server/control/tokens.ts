@@ -14,7 +14,7 @@ import { requireTenant } from './tenant-lookup.ts'
  * The token is exactly what the emulator's Entra ID issues, so the API treats both alike.
  */
 const tokens: FastifyPluginAsyncTypebox = async (app) => {
-  const { repos, issuer } = app.emulator
+  const { repos, tokenIssuer: issuer } = app
 
   app.post(
     '/_emulator/tokens',
@@ -34,7 +34,7 @@ const tokens: FastifyPluginAsyncTypebox = async (app) => {
       if (body.user === undefined && body.clientId === undefined) {
         throw errors.invalidRequestContent("body must have the property 'user' or 'clientId'")
       }
-      const { maxTokenLifetime } = app.emulator.settings
+      const { maxTokenLifetime } = app.settings
       if ((body.expiresInSeconds ?? 0) > maxTokenLifetime) {
         throw errors.invalidRequestContent(
           `body.expiresInSeconds must be at most ${maxTokenLifetime} (--max-token-lifetime): a longer token is refused`,

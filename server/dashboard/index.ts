@@ -26,7 +26,6 @@ const KEEP_ALIVE_MS = 15_000
  * live event stream. Registered inside the control plane, so the same access rule guards it.
  */
 const dashboard: FastifyPluginAsyncTypebox = async (app) => {
-  const ctx = app.emulator
   const assets = createAssetStore()
   const streams = new Set<ServerResponse>()
 
@@ -62,7 +61,7 @@ const dashboard: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Overview, ...controlErrors() },
       },
     },
-    async () => buildOverview(ctx),
+    async () => buildOverview(app),
   )
 
   app.get(
@@ -83,7 +82,7 @@ const dashboard: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (_request, reply) => {
-      const path = ctx.endpoints.caCertificatePath
+      const path = app.endpoints.current().caCertificatePath
       if (!path) throw controlPlaneErrors.noCaCertificate()
       return reply
         .header('content-type', 'application/x-pem-file')
@@ -132,7 +131,7 @@ const dashboard: FastifyPluginAsyncTypebox = async (app) => {
         congested = false
         res.write('event: gap\ndata: {}\n\n')
       })
-      const unsubscribe = ctx.events.subscribe(send)
+      const unsubscribe = app.events.subscribe(send)
       const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEP_ALIVE_MS).unref()
       streams.add(res)
       res.on('close', () => {

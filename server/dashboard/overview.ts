@@ -1,8 +1,9 @@
+import type { FastifyInstance } from 'fastify'
+
 import type { Repositories } from '../../db/repositories/index.ts'
 import { FLOW_ADMIN_ROLES } from '../auth/directory-roles.ts'
 import { WELL_KNOWN_PUBLIC_CLIENTS } from '../entra/clients.ts'
 import { retentionCutoff } from '../flow-api/soft-delete.ts'
-import type { EmulatorContext } from '../plugins/emulator-context.ts'
 import { OVERVIEW_FLOW_LIMIT, type Overview } from '../../schemas/control.ts'
 
 /** Display names of a tenant's principals: users, groups and service principals. */
@@ -30,11 +31,14 @@ function permissionsOf(repos: Repositories, environment: string, flow: string, n
 }
 
 /** The dashboard's view of the whole emulator, read in one pass. */
-export function buildOverview(ctx: EmulatorContext): Overview {
-  const { repos, endpoints } = ctx
+export function buildOverview(
+  ctx: Pick<FastifyInstance, 'repos' | 'endpoints' | 'about' | 'clock' | 'journal'>,
+): Overview {
+  const { repos } = ctx
+  const endpoints = ctx.endpoints.current()
   const base = endpoints.httpUrl ?? null
   return {
-    version: ctx.version,
+    version: ctx.about.version,
     now: ctx.clock.now().toISOString(),
     journal: { enabled: ctx.journal.enabled() },
     clients: Object.entries(WELL_KNOWN_PUBLIC_CLIENTS).map(([clientId, displayName]) => ({

@@ -70,8 +70,6 @@ function isLocalhostRedirect(url: URL): boolean {
 }
 
 const authorize: FastifyPluginAsyncTypebox = async (app) => {
-  const ctx = app.emulator
-
   /** Checks what can be checked before a user is known; errors here are pages, not redirects. */
   function validate(segment: TenantSegment, params: AuthorizeParams) {
     if (!params.client_id) throw entraErrors.missingParameter('client_id')
@@ -83,7 +81,7 @@ const authorize: FastifyPluginAsyncTypebox = async (app) => {
     if (params.code_challenge_method && !['S256', 'plain'].includes(params.code_challenge_method)) {
       throw entraErrors.malformedRequest("code_challenge_method must be 'S256' or 'plain'.")
     }
-    if (segment.kind === 'tenant') resolveClient(ctx.repos, segment.tenant.id, params.client_id)
+    if (segment.kind === 'tenant') resolveClient(app.repos, segment.tenant.id, params.client_id)
     else if (!WELL_KNOWN_PUBLIC_CLIENTS[params.client_id.toLowerCase()]) {
       throw entraErrors.appNotFound(params.client_id, segment.alias)
     }
@@ -100,9 +98,9 @@ const authorize: FastifyPluginAsyncTypebox = async (app) => {
     tenant: TenantRow,
     user: UserRow,
   ) {
-    const code = `0.emulator-code.${ctx.random.token(48)}`
-    const now = Math.floor(ctx.clock.now().getTime() / 1000)
-    ctx.repos.grants.add<CodeGrant>('code', code, {
+    const code = `0.emulator-code.${app.random.token(48)}`
+    const now = Math.floor(app.clock.now().getTime() / 1000)
+    app.repos.grants.add<CodeGrant>('code', code, {
       tenantId: tenant.id,
       data: {
         clientId: params.client_id!.toLowerCase(),
@@ -142,8 +140,8 @@ const authorize: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   function findUser(segment: TenantSegment, upn: string): { tenant: TenantRow; user: UserRow } | undefined {
-    const tenant = segment.kind === 'tenant' ? segment.tenant : tenantOfUpn(ctx.repos, upn)
-    const user = tenant && ctx.repos.directory.findUserByUpn(tenant.id, upn)
+    const tenant = segment.kind === 'tenant' ? segment.tenant : tenantOfUpn(app.repos, upn)
+    const user = tenant && app.repos.directory.findUserByUpn(tenant.id, upn)
     return tenant && user ? { tenant, user } : undefined
   }
 
@@ -155,7 +153,7 @@ const authorize: FastifyPluginAsyncTypebox = async (app) => {
     error?: string,
   ) {
     const users =
-      segment.kind === 'tenant' ? ctx.repos.directory.listUsers(segment.tenant.id).map((u) => u.upn) : []
+      segment.kind === 'tenant' ? app.repos.directory.listUsers(segment.tenant.id).map((u) => u.upn) : []
     const clientName = WELL_KNOWN_PUBLIC_CLIENTS[params.client_id!.toLowerCase()] ?? params.client_id!
     return reply
       .code(error ? 400 : 200)
@@ -196,7 +194,7 @@ const authorize: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const params = pick(request.query)
-      const segment = resolveTenantSegment(ctx.repos, request.params.tenant)
+      const segment = resolveTenantSegment(app.repos, request.params.tenant)
       const redirect = validate(segment, params)
       if (params.login_hint) {
         const found = findUser(segment, params.login_hint)
@@ -233,7 +231,7 @@ const authorize: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const body = (request.body ?? {}) as Record<string, unknown>
       const params = pick(body)
-      const segment = resolveTenantSegment(ctx.repos, request.params.tenant)
+      const segment = resolveTenantSegment(app.repos, request.params.tenant)
       const redirect = validate(segment, params)
       const username = typeof body['username'] === 'string' ? body['username'] : ''
       const password = typeof body['password'] === 'string' ? body['password'] : ''

@@ -2,11 +2,11 @@ import { X509Certificate } from 'node:crypto'
 
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose'
 
-import type { EmulatorContext } from '../plugins/emulator-context.ts'
 import { CLOCK_SKEW_SECONDS } from '../auth/token-verifier.ts'
 import { entraErrors } from '../errors/index.ts'
 import { sha1Thumbprint, sha256Thumbprint } from '../tls/certificates.ts'
 import type { Client } from './clients.ts'
+import type { TokenServices } from './token-services.ts'
 
 export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 
@@ -25,7 +25,7 @@ export interface ClientCredentials {
  * assertion may name as `aud`.
  */
 export async function authenticateClient(
-  ctx: EmulatorContext,
+  ctx: TokenServices,
   client: Client,
   credentials: ClientCredentials,
   audiences: string[],
@@ -53,7 +53,7 @@ export async function authenticateClient(
 }
 
 async function verifyAssertion(
-  ctx: EmulatorContext,
+  ctx: TokenServices,
   clientId: string,
   certificates: string[],
   assertion: string,

@@ -21,10 +21,8 @@ const USER_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'
  * approves at /devicelogin on the emulator; the client polls the token endpoint meanwhile.
  */
 const device: FastifyPluginAsyncTypebox = async (app) => {
-  const ctx = app.emulator
-
   function userCode(): string {
-    const bytes = Buffer.from(ctx.random.token(12), 'base64url')
+    const bytes = Buffer.from(app.random.token(12), 'base64url')
     return [...bytes.subarray(0, 8)].map((b) => USER_CODE_ALPHABET[b % USER_CODE_ALPHABET.length]).join('')
   }
 
@@ -35,7 +33,7 @@ const device: FastifyPluginAsyncTypebox = async (app) => {
     tenantParam: string,
   ) => {
     noStore(reply)
-    const segment = resolveTenantSegment(ctx.repos, tenantParam)
+    const segment = resolveTenantSegment(app.repos, tenantParam)
     const form = (request.body ?? {}) as Record<string, unknown>
     const clientId = typeof form['client_id'] === 'string' ? form['client_id'] : ''
     if (!clientId) throw entraErrors.missingParameter('client_id')
@@ -45,27 +43,27 @@ const device: FastifyPluginAsyncTypebox = async (app) => {
     const tenantForChecks = segment.kind === 'tenant' ? segment.tenant.id : tenantParam
     if (version === 'v2') parseV2Scope(scope, tenantForChecks)
     else parseV1Resource(scope, tenantForChecks)
-    if (segment.kind === 'tenant') resolveClient(ctx.repos, segment.tenant.id, clientId)
+    if (segment.kind === 'tenant') resolveClient(app.repos, segment.tenant.id, clientId)
     else if (!WELL_KNOWN_PUBLIC_CLIENTS[clientId.toLowerCase()])
       throw entraErrors.appNotFound(clientId, tenantParam)
 
-    const deviceCode = `0.emulator-device.${ctx.random.token(48)}`
+    const deviceCode = `0.emulator-device.${app.random.token(48)}`
     const code = userCode()
-    const expiresAt = Math.floor(ctx.clock.now().getTime() / 1000) + DEVICE_CODE_LIFETIME_SECONDS
+    const expiresAt = Math.floor(app.clock.now().getTime() / 1000) + DEVICE_CODE_LIFETIME_SECONDS
     const tenantId = segment.kind === 'tenant' ? segment.tenant.id : null
-    ctx.repos.grants.add<DeviceGrant>('device', deviceCode, {
+    app.repos.grants.add<DeviceGrant>('device', deviceCode, {
       tenantId,
       data: { clientId: clientId.toLowerCase(), userCode: code, version, scope },
       expiresAt,
     })
-    ctx.repos.grants.add('user_code', code, { tenantId, data: { deviceCode }, expiresAt })
+    app.repos.grants.add('user_code', code, { tenantId, data: { deviceCode }, expiresAt })
     const verificationUri = `${request.protocol}://${request.host}/devicelogin`
     return {
       user_code: code,
       device_code: deviceCode,
       verification_uri: verificationUri,
       expires_in: DEVICE_CODE_LIFETIME_SECONDS,
-      interval: ctx.deviceCodeInterval,
+      interval: app.settings.deviceCodeInterval,
       message: `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${code} to authenticate.`,
     }
   }
@@ -143,20 +141,20 @@ const device: FastifyPluginAsyncTypebox = async (app) => {
       const code = text('user_code').toUpperCase()
       const retry = (error: string) =>
         html(reply, 400, deviceLoginPage({ action: '/devicelogin', error, userCode: code }))
-      const link = ctx.repos.grants.find<{ deviceCode: string }>('user_code', code)
-      const now = Math.floor(ctx.clock.now().getTime() / 1000)
+      const link = app.repos.grants.find<{ deviceCode: string }>('user_code', code)
+      const now = Math.floor(app.clock.now().getTime() / 1000)
       if (!link || link.expiresAt < now)
         return retry('That code is not valid or has expired. Check the code and try again.')
-      const grant = ctx.repos.grants.find<DeviceGrant>('device', link.data.deviceCode)
+      const grant = app.repos.grants.find<DeviceGrant>('device', link.data.deviceCode)
       if (!grant) return retry('That code is not valid or has expired.')
       const username = text('username')
       const tenant = grant.tenantId
-        ? ctx.repos.tenants.findById(grant.tenantId)
-        : tenantOfUpn(ctx.repos, username)
-      const user = tenant && ctx.repos.directory.findUserByUpn(tenant.id, username)
+        ? app.repos.tenants.findById(grant.tenantId)
+        : tenantOfUpn(app.repos, username)
+      const user = tenant && app.repos.directory.findUserByUpn(tenant.id, username)
       if (!tenant || !user || !passwordMatches(user, text('password')))
         return retry('Your account or password is incorrect.')
-      ctx.repos.grants.update<DeviceGrant>(
+      app.repos.grants.update<DeviceGrant>(
         'device',
         link.data.deviceCode,
         { ...grant.data, userId: user.object_id },

@@ -42,7 +42,7 @@ function jwk(key: SigningKey, issuer?: string) {
 }
 
 const discovery: FastifyPluginAsyncTypebox = async (app) => {
-  const { repos, keys, issuers } = app.emulator
+  const { repos, keys, issuers } = app
   const cacheable = { 'cache-control': 'max-age=86400, private', 'access-control-allow-origin': '*' }
 
   const openidConfiguration = (version: 'v1' | 'v2', request: FastifyRequest, tenantParam: string) => {

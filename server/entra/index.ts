@@ -22,7 +22,7 @@ export const PAGE_HEADERS = {
  * the tenants in the database. Its errors use Entra's shape, not the Flow API's.
  */
 export default async function entraId(app: FastifyInstance): Promise<void> {
-  const { clock, random } = app.emulator
+  const { clock, random } = app
   // OAuth requests are form-encoded (entra.md §0 item 4); duplicates keep the last value.
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',

@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 
 import type { TenantRow } from '../../db/repositories/tenants.ts'
-import type { EmulatorContext } from '../plugins/emulator-context.ts'
 import { entraErrors } from '../errors/index.ts'
 import type { UserRow } from '../../db/repositories/directory.ts'
 import { authenticateClient, type ClientAuthentication, type ClientCredentials } from './client-auth.ts'
@@ -9,10 +8,11 @@ import { resolveClient, type Client } from './clients.ts'
 import { parseV1Resource, parseV2Scope, type ResourceRequest } from './scopes.ts'
 import type { TenantSegment } from './tenant-segment.ts'
 import { userTokenResponse, type EndpointVersion } from './token-response.ts'
+import type { TokenServices } from './token-services.ts'
 
 /** One POST to a token endpoint, parsed once for whichever grant handles it. */
 export interface TokenRequest {
-  ctx: EmulatorContext
+  ctx: TokenServices
   version: EndpointVersion
   segment: TenantSegment
   /** The `{tenant}` of the URL as the client wrote it. */
@@ -45,7 +45,7 @@ export interface TokenRequest {
 }
 
 export function parseTokenRequest(
-  ctx: EmulatorContext,
+  ctx: TokenServices,
   request: FastifyRequest,
   version: EndpointVersion,
   segment: TenantSegment,

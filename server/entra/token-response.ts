@@ -1,8 +1,8 @@
 import type { AppRow, UserRow } from '../../db/repositories/directory.ts'
 import type { TenantRow } from '../../db/repositories/tenants.ts'
-import type { EmulatorContext } from '../plugins/emulator-context.ts'
 import type { ClientAuthentication } from './client-auth.ts'
 import type { ResourceRequest } from './scopes.ts'
+import type { TokenServices } from './token-services.ts'
 
 /** Access tokens live an hour less a second, as Entra's responses usually say (entra.md §1.3). */
 export const ACCESS_TOKEN_LIFETIME_SECONDS = 3599
@@ -18,7 +18,7 @@ export interface RefreshGrant {
 
 type TokenResponse = Record<string, string | number>
 
-function timing(ctx: EmulatorContext, version: EndpointVersion, audience: string): TokenResponse {
+function timing(ctx: TokenServices, version: EndpointVersion, audience: string): TokenResponse {
   const now = Math.floor(ctx.clock.now().getTime() / 1000)
   const lifetime = ACCESS_TOKEN_LIFETIME_SECONDS
   // v2 sends numbers; v1 sends strings and adds expires_on, not_before and resource (entra.md §1.3).
@@ -34,7 +34,7 @@ function timing(ctx: EmulatorContext, version: EndpointVersion, audience: string
 
 /** The response to a client-credentials grant: an app-only token, no refresh token. */
 export async function appTokenResponse(
-  ctx: EmulatorContext,
+  ctx: TokenServices,
   request: {
     tenant: TenantRow
     app: AppRow
@@ -43,7 +43,7 @@ export async function appTokenResponse(
     version: EndpointVersion
   },
 ): Promise<TokenResponse> {
-  const minted = await ctx.issuer.forApp({
+  const minted = await ctx.tokenIssuer.forApp({
     tenantId: request.tenant.id,
     app: request.app,
     audience: request.resource.audience,
@@ -63,7 +63,7 @@ export async function appTokenResponse(
  * scopes, so MSAL's cache finds the token again.
  */
 export async function userTokenResponse(
-  ctx: EmulatorContext,
+  ctx: TokenServices,
   request: {
     tenant: TenantRow
     user: UserRow
@@ -76,7 +76,7 @@ export async function userTokenResponse(
   },
 ): Promise<TokenResponse> {
   const { tenant, user, clientId } = request
-  const minted = await ctx.issuer.forUser({
+  const minted = await ctx.tokenIssuer.forUser({
     tenantId: tenant.id,
     user,
     clientId,
@@ -93,7 +93,7 @@ export async function userTokenResponse(
     data: { userId: user.object_id, clientId },
     expiresAt: now + REFRESH_TOKEN_LIFETIME_SECONDS,
   })
-  const idToken = await ctx.issuer.idToken({ tenantId: tenant.id, user, clientId, nonce: request.nonce })
+  const idToken = await ctx.tokenIssuer.idToken({ tenantId: tenant.id, user, clientId, nonce: request.nonce })
   return {
     token_type: 'Bearer',
     scope: request.resource.scope,

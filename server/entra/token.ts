@@ -40,8 +40,8 @@ const TokenForm = Type.Object(
 /** POST /{tenant}/oauth2/v2.0/token and the v1 POST /{tenant}/oauth2/token (entra.md §1). */
 const token: FastifyPluginAsyncTypebox = async (app) => {
   const handle = async (version: EndpointVersion, request: FastifyRequest, tenantParam: string) => {
-    const segment = resolveTenantSegment(app.emulator.repos, tenantParam)
-    const req = parseTokenRequest(app.emulator, request, version, segment, tenantParam)
+    const segment = resolveTenantSegment(app.repos, tenantParam)
+    const req = parseTokenRequest(app, request, version, segment, tenantParam)
     const grantType = req.required('grant_type')
     const grant = GRANTS[grantType]
     if (!grant) throw entraErrors.unsupportedGrantType(grantType)

@@ -31,7 +31,7 @@ const UserRealm = Type.Object(
  * domain is federated.
  */
 const userRealm: FastifyPluginAsyncTypebox = async (app) => {
-  const { repos } = app.emulator
+  const { repos } = app
   app.get(
     '/:tenant/userrealm/:upn',
     {

@@ -3,18 +3,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Surface } from './surface.ts'
 import { callerOf } from '../plugins/auth.ts'
 import { resolveEnvironment } from './environment-access.ts'
-import {
-  EnvironmentUserParams,
-  errorResponses,
-  noContent,
-  SECURITY,
-  TAGS,
-} from './route-schemas.ts'
+import { EnvironmentUserParams, errorResponses, noContent, SECURITY, TAGS } from './route-schemas.ts'
 import { sendEmpty } from '../http/reply.ts'
 
 /** Flow approvals of a user in an environment (flow-admin-api.md §1.2, Remove-AdminFlowApprovals). */
 const approvals: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { surface }) => {
-  const { repos } = app.emulator
+  const { repos } = app
 
   app.delete(
     '/environments/:environment/users/:userId/approvals',

@@ -12,7 +12,7 @@ import { toEnvironment } from './views.ts'
  * operation): `flow environment list` and `get` of the CLI for Microsoft 365 call them.
  */
 const environments: FastifyPluginAsyncTypebox = async (app) => {
-  const { repos } = app.emulator
+  const { repos } = app
   app.get(
     '/environments',
     {

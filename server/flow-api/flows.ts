@@ -6,14 +6,7 @@ import { callerOf } from '../plugins/auth.ts'
 import { toFlowTimestamp } from '../clock.ts'
 import { errors } from '../errors/index.ts'
 import { requireFlow, resolveEnvironment } from './environment-access.ts'
-import {
-  EnvironmentParams,
-  errorResponses,
-  FlowParams,
-  noContent,
-  SECURITY,
-  TAGS,
-} from './route-schemas.ts'
+import { EnvironmentParams, errorResponses, FlowParams, noContent, SECURITY, TAGS } from './route-schemas.ts'
 import { sendEmpty } from '../http/reply.ts'
 import type { Surface } from './surface.ts'
 import { retentionCutoff, SOFT_DELETE_RETENTION_DAYS } from './soft-delete.ts'
@@ -23,7 +16,7 @@ const DEFAULT_PAGE_SIZE = 50
 
 /** Flows: list, get, enable, disable and remove (flow-admin-api.md §1.1, §4). */
 const flows: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { surface }) => {
-  const { repos, clock } = app.emulator
+  const { repos, clock } = app
 
   const listSchema = (operationId: string, summary: string) => ({
     operationId,

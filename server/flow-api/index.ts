@@ -32,7 +32,7 @@ export async function registerAdminOperations(app: FastifyInstance, surface: Sur
 
 /** A step of the request gate: the caller must be an admin of its tenant (403 otherwise). */
 export function requireAdmin(app: FastifyInstance, request: FastifyRequest): void {
-  requireFlowAdmin(callerOf(request), app.emulator.repos.directory)
+  requireFlowAdmin(callerOf(request), app.repos.directory)
 }
 
 /**
@@ -45,14 +45,14 @@ function addFlowApiGate(app: FastifyInstance, options: { admin: boolean }): void
   // One hook runs the checks in order: fewer hook hand-offs on every call.
   app.addHook('onRequest', function flowApiGate(request, _reply, done) {
     authenticateThen(
-      this.emulator.verifier,
+      this.tokenVerifier,
       request,
       () => {
         // Without a connection id, the connection is the caller's identity: tenant, principal and
         // client app. The limit is the connector gateway's: the direct API counts calls against it
         // only with --throttle-flow-api.
         request.connectionKey = callerKey(callerOf(request))
-        if (this.emulator.settings.throttleFlowApi) throttle(this, request)
+        if (this.settings.throttleFlowApi) throttle(this, request)
         checkApiVersion(request)
         if (options.admin) requireAdmin(this, request)
       },

@@ -4,21 +4,14 @@ import { ModifyPermissionsBody, PermissionList } from '../../schemas/permission.
 import { callerOf } from '../plugins/auth.ts'
 import { requireFlow, resolveEnvironment } from './environment-access.ts'
 import { modifyPermissions } from './modify-permissions.ts'
-import {
-  errorResponses,
-  FlowParams,
-  noContent,
-  SECURITY,
-  TAGS,
-  serializedOnce,
-} from './route-schemas.ts'
+import { errorResponses, FlowParams, noContent, SECURITY, TAGS, serializedOnce } from './route-schemas.ts'
 import { sendEmpty } from '../http/reply.ts'
 import type { Surface } from './surface.ts'
 import { toPermission } from './views.ts'
 
 /** A flow's owner roles: read and edit (flow-admin-api.md §2.1, §4). */
 const permissions: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { surface }) => {
-  const { repos } = app.emulator
+  const { repos } = app
   const sendPermissions = serializedOnce()
 
   app.get(

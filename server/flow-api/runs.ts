@@ -17,7 +17,7 @@ const RunParams = Type.Object({ ...FlowParams.properties, run: PathSegment })
  * fixtures' run history. Not connector operations: the Flow API surface only.
  */
 const runs: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { surface }) => {
-  const { repos } = app.emulator
+  const { repos } = app
   app.get(
     '/environments/:environment/flows/:flow/runs',
     {

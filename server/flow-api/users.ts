@@ -11,7 +11,7 @@ import { toUserDetails } from './views.ts'
 
 /** Flow user details (flow-admin-api.md §2.4): read and remove, users only, scoped to the caller's tenant. */
 const users: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { surface }) => {
-  const { repos } = app.emulator
+  const { repos } = app
   const schema = {
     tags: TAGS,
     security: SECURITY,

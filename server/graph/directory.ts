@@ -100,7 +100,7 @@ const errorResponses = {
 
 /** /v1.0/me, /v1.0/users and /v1.0/groups, read from the caller's tenant. */
 const directory: FastifyPluginAsyncTypebox = async (app) => {
-  const { repos } = app.emulator
+  const { repos } = app
 
   const findUser = (tenantId: string, key: string) =>
     GUID.test(key) ? repos.directory.findUser(tenantId, key) : repos.directory.findUserByUpn(tenantId, key)

@@ -23,7 +23,7 @@ export const GRAPH_PREFIX = '/v1.0'
  * for Graph; errors use Graph's envelope with its `innerError`.
  */
 export default async function graph(app: FastifyInstance): Promise<void> {
-  const { keys, clock, issuers } = app.emulator
+  const { keys, clock, issuers } = app
   const verify = createTokenVerifier({ keys, clock, issuers, audiences: GRAPH_AUDIENCES })
   app.addHook('onRequest', async (request) => {
     request.caller = await verify(request.headers.authorization)

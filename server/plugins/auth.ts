@@ -14,7 +14,7 @@ async function auth(app: FastifyInstance) {
   app.decorateRequest('caller', null)
 }
 
-export default fp(auth, { name: 'auth', fastify: '5.x', dependencies: ['emulator-context'] })
+export default fp(auth, { name: 'auth', fastify: '5.x', dependencies: ['services'] })
 
 /**
  * The body of a protected surface's onRequest gate: verifies the bearer token (401), sets

@@ -13,7 +13,7 @@ const isCoverageSurface = (surface: string): surface is CoverageSurface =>
  * keep; each answer of such a route is counted once it is sent.
  */
 async function coverage(app: FastifyInstance) {
-  const { coverage: tally } = app.emulator
+  const { coverage: tally } = app
   app.addHook('onRoute', (route) => {
     const schema = route.schema as { operationId?: string; hide?: boolean; response?: object } | undefined
     const surface = surfaceOf(route.url, schema)
@@ -28,7 +28,7 @@ async function coverage(app: FastifyInstance) {
   const tenantIdOf = (request: FastifyRequest): string | null => {
     const tenant = tenantOf(request)
     if (request.caller || tenant === null) return tenant
-    return app.emulator.repos.tenants.resolve(tenant)?.id ?? tenant
+    return app.repos.tenants.resolve(tenant)?.id ?? tenant
   }
   app.addHook('onResponse', (request, reply, done) => {
     const operationId = operationIdOf(request)
@@ -50,5 +50,5 @@ async function coverage(app: FastifyInstance) {
 export default fp(coverage, {
   name: 'coverage',
   fastify: '5.x',
-  dependencies: ['emulator-context', 'throttle'],
+  dependencies: ['services', 'throttle'],
 })

@@ -19,7 +19,7 @@ declare module 'fastify' {
  * read (so a dropped connection reads nothing).
  */
 async function faults(app: FastifyInstance) {
-  const { faults: rules } = app.emulator
+  const { faults: rules } = app
   app.decorateRequest('injectedFault', null)
   app.addHook('preParsing', (request, reply, payload, done) => {
     // Without rules (nearly always) no promise is made: the hook hands the body straight on.
@@ -61,4 +61,4 @@ async function faults(app: FastifyInstance) {
   }
 }
 
-export default fp(faults, { name: 'faults', fastify: '5.x', dependencies: ['emulator-context', 'throttle'] })
+export default fp(faults, { name: 'faults', fastify: '5.x', dependencies: ['services', 'throttle'] })

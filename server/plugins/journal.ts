@@ -41,7 +41,7 @@ export function connectionOf(request: FastifyRequest): string | null {
 }
 
 async function journal(app: FastifyInstance) {
-  const { journal, clock, events } = app.emulator
+  const { journal, clock, events } = app
   app.decorateRequest('journalPayload', undefined)
   app.addHook('onSend', (request, _reply, payload, done) => {
     if (journal.enabled()) request.journalPayload = payload
@@ -77,5 +77,5 @@ async function journal(app: FastifyInstance) {
 export default fp(journal, {
   name: 'journal',
   fastify: '5.x',
-  dependencies: ['emulator-context', 'throttle'],
+  dependencies: ['services', 'throttle'],
 })

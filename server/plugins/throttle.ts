@@ -18,7 +18,7 @@ declare module 'fastify' {
  */
 export function throttle(app: FastifyInstance, request: FastifyRequest): void {
   if (request.connectionKey === null) return
-  const decision = app.emulator.throttle.hit(request.connectionKey, app.emulator.clock.now().getTime())
+  const decision = app.throttle.hit(request.connectionKey, app.clock.now().getTime())
   request.throttleDecision = decision
   if (!decision.allowed) throw gatewayErrors.rateLimited(decision.retryAfterSeconds)
 }
@@ -27,7 +27,7 @@ export function throttle(app: FastifyInstance, request: FastifyRequest): void {
 async function throttleHeaders(app: FastifyInstance) {
   app.decorateRequest('connectionKey', null)
   app.decorateRequest('throttleDecision', null)
-  if (!app.emulator.settings.rateLimitHeaders) return
+  if (!app.settings.rateLimitHeaders) return
   app.addHook('onSend', async (request, reply, payload) => {
     const decision = request.throttleDecision
     if (decision) {
@@ -39,4 +39,4 @@ async function throttleHeaders(app: FastifyInstance) {
   })
 }
 
-export default fp(throttleHeaders, { name: 'throttle', fastify: '5.x', dependencies: ['emulator-context'] })
+export default fp(throttleHeaders, { name: 'throttle', fastify: '5.x', dependencies: ['services'] })

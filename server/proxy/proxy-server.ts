@@ -35,7 +35,7 @@ export async function startProxy(
 ): Promise<RunningProxy> {
   const idleMs = options.timeouts.tunnelIdleSeconds * 1000
   const log = app.log.child({ component: 'proxy' })
-  const certificates = createLeafCertificates(options.ca, () => app.emulator.clock.now())
+  const certificates = createLeafCertificates(options.ca, () => app.clock.now())
   const sockets = new Set<Socket>()
   const track = (socket: Socket) => {
     sockets.add(socket)
@@ -72,7 +72,7 @@ export async function startProxy(
       const known =
         decoded !== undefined && target?.serves(decoded) === true && routeExists(app, method, decoded)
       if (!known) return refuse(res, `${method} https://${host}${path}`, { host, method, path })
-      app.emulator.requestHandler(req, res)
+      app.routing(req, res)
     },
   )
   tunneled.on('clientError', (_error, socket) => socket.destroy())

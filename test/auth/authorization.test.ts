@@ -52,9 +52,7 @@ describe('who may call the admin API', () => {
         message: new RegExp(`^The client '${objectId}' does not have authorization`),
       })
     }
-    expect(t.app.emulator.repos.flows.find(CONTOSO.defaultEnv, CONTOSO.flows.invoiceApproval)?.state).toBe(
-      'Started',
-    )
+    expect(t.app.repos.flows.find(CONTOSO.defaultEnv, CONTOSO.flows.invoiceApproval)?.state).toBe('Started')
   })
 
   it('a Fabrikam management app and admin see nothing of Contoso', async () => {

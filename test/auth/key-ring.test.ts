@@ -8,7 +8,7 @@ import { ADMIN, API, CONTOSO } from '../helpers/demo.ts'
 describe('the key ring across resets (a reset does not parse the same keys again)', () => {
   it('keeps the parsed key of a tenant whose key came back unchanged, and tokens minted before stay valid', async () => {
     const t = await buildTestApp()
-    const { keys } = t.app.emulator
+    const { keys } = t.app
     const before = keys.forTenant(CONTOSO.tenantId)!
     const generation = keys.generation()
     const token = await t.mint({ user: CONTOSO.admin.upn })
@@ -26,7 +26,7 @@ describe('the key ring across resets (a reset does not parse the same keys again
 
   it('loads a changed key, under its own kid, and forgets the old one', async () => {
     const t = await buildTestApp()
-    const { keys, repos } = t.app.emulator
+    const { keys, repos } = t.app
     const before = keys.forTenant(CONTOSO.tenantId)!
     const pems = generateSigningKeyPems('Replacement', new Date('2026-01-01T00:00:00Z'))
     repos.db

@@ -73,11 +73,11 @@ describe('the connector surface', () => {
       expect(connectorRes.body).toBe(flowRes.body)
       expect(connectorRes.headers['content-type']).toBe(flowRes.headers['content-type'])
       // And the state both leave behind is the same.
-      expect(gateway.app.emulator.repos.permissions.listAll(ENV, FLOW)).toEqual(
-        direct.app.emulator.repos.permissions.listAll(ENV, FLOW),
+      expect(gateway.app.repos.permissions.listAll(ENV, FLOW)).toEqual(
+        direct.app.repos.permissions.listAll(ENV, FLOW),
       )
-      expect(gateway.app.emulator.repos.flows.listForEnvironment(ENV)).toEqual(
-        direct.app.emulator.repos.flows.listForEnvironment(ENV),
+      expect(gateway.app.repos.flows.listForEnvironment(ENV)).toEqual(
+        direct.app.repos.flows.listForEnvironment(ENV),
       )
     },
   )
@@ -226,7 +226,7 @@ describe('connections are not shareable', () => {
     const url = viaConnector('made-on-first-call', `/environments/${ENV}/flows/${FLOW}/permissions`)
     const results = await Promise.all(Array.from({ length: 25 }, () => t.as(t.token, { method: 'GET', url })))
     expect(results.map((r) => r.statusCode)).toEqual(Array(25).fill(200))
-    const made = t.app.emulator.repos.connections.list().filter((c) => c.id === 'made-on-first-call')
+    const made = t.app.repos.connections.list().filter((c) => c.id === 'made-on-first-call')
     expect(made).toEqual([
       expect.objectContaining({
         owner_id: CONTOSO.admin.id,
@@ -243,7 +243,7 @@ describe('connections are not shareable', () => {
 describe('--max-auto-connections', () => {
   it('a flood of unknown connection ids creates connections up to the cap, then 403; a reset clears them', async () => {
     const probe = await buildTestApp()
-    const existing = probe.app.emulator.repos.connections.count(CONTOSO.tenantId)
+    const existing = probe.app.repos.connections.count(CONTOSO.tenantId)
     const t = await buildTestApp({ maxAutoConnections: existing + 2 })
     const token = await t.mint({ user: CONTOSO.admin.upn })
     const call = (id: string) =>
@@ -258,11 +258,11 @@ describe('--max-auto-connections', () => {
         `The connection 'flood-9' was not found, and the tenant has ${existing + 2} connections, as many as --max-auto-connections`,
       ),
     })
-    expect(t.app.emulator.repos.connections.count(CONTOSO.tenantId)).toBe(existing + 2)
+    expect(t.app.repos.connections.count(CONTOSO.tenantId)).toBe(existing + 2)
     // Connections that exist still answer.
     expect((await call('flood-0')).statusCode).toBe(200)
     expect((await t.app.inject({ method: 'POST', url: '/_emulator/reset' })).statusCode).toBe(200)
-    expect(t.app.emulator.repos.connections.count(CONTOSO.tenantId)).toBe(existing)
+    expect(t.app.repos.connections.count(CONTOSO.tenantId)).toBe(existing)
     expect((await call('after-reset')).statusCode).toBe(200)
   })
 })
@@ -291,17 +291,14 @@ describe('a CertOauth connection acts as its app', () => {
 
   it('a connection for an app that is not a management application gets 403 AuthorizationFailed, even for an admin owner', async () => {
     const t = await setup()
-    const reporting = t.app.emulator.repos.directory.findApp(CONTOSO.tenantId, CONTOSO.reportingApp.clientId)!
-    const automation = t.app.emulator.repos.directory.findApp(
-      CONTOSO.tenantId,
-      CONTOSO.automationApp.clientId,
-    )!
+    const reporting = t.app.repos.directory.findApp(CONTOSO.tenantId, CONTOSO.reportingApp.clientId)!
+    const automation = t.app.repos.directory.findApp(CONTOSO.tenantId, CONTOSO.automationApp.clientId)!
     // Register the demo certificate on the reporting app too, then connect as it.
-    t.app.emulator.repos.db
+    t.app.repos.db
       .prepare('UPDATE apps SET certificates = ? WHERE client_id = ?')
       .run(JSON.stringify(automation.certificates), reporting.client_id)
-    t.app.emulator.repos.invalidateCache()
-    const certOauth = t.app.emulator.repos.connections.find(CERT_OAUTH)!
+    t.app.repos.invalidateCache()
+    const certOauth = t.app.repos.connections.find(CERT_OAUTH)!
     const created = await t.app.inject({
       method: 'POST',
       url: '/_emulator/connections',

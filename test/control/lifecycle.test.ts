@@ -25,7 +25,7 @@ describe('health and readiness', () => {
     expect((await t.app.inject({ method: 'GET', url: '/_emulator/ready' })).json()).toEqual({
       status: 'ready',
     })
-    t.app.emulator.lifecycle.ready = false // as during a graceful shutdown (preClose)
+    t.app.lifecycle.ready = false // as during a graceful shutdown (preClose)
     expectServiceError(await t.app.inject({ method: 'GET', url: '/_emulator/ready' }), {
       status: 503,
       code: 'NotReady',

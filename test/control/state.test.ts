@@ -108,7 +108,7 @@ describe('state export and import', () => {
       CONTOSO.group,
     ])
     // Everything not named stays.
-    expect(t.app.emulator.repos.flows.listForEnvironment(CONTOSO.defaultEnv)).toHaveLength(5)
+    expect(t.app.repos.flows.listForEnvironment(CONTOSO.defaultEnv)).toHaveLength(5)
   })
 
   it('PATCH with an invalid result changes nothing', async () => {

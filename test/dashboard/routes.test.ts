@@ -282,7 +282,7 @@ describe('live events and the CA certificate over a real listener', () => {
     ).toBe(200)
     await readUntil('event: control')
     await readUntil('"path":"/_emulator/clock","status":200}')
-    expect(app.emulator.events.listenerCount()).toBe(1)
+    expect(app.events.listenerCount()).toBe(1)
 
     const closed = listening.close()
     await expect(
@@ -294,7 +294,7 @@ describe('live events and the CA certificate over a real listener', () => {
       })(),
     ).resolves.toBe('ended')
     await closed
-    expect(app.emulator.events.listenerCount()).toBe(0)
+    expect(app.events.listenerCount()).toBe(0)
   })
 
   it('serves the local CA certificate it listens with, and a 404 when there is none', async () => {

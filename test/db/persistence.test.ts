@@ -37,8 +37,8 @@ describe('a file database', () => {
     const file = join(dir, 'nested', 'emulator.sqlite')
 
     const first = await start(file)
-    expect(first.app.emulator.repos.db.pragma('journal_mode', { simple: true })).toBe('wal')
-    expect(first.app.emulator.database).toBe('file')
+    expect(first.app.repos.db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(first.app.about.database).toBe('file')
     expect((await first.call('POST', `/${CONTOSO.flows.invoiceApproval}/stop`)).statusCode).toBe(200)
     expect((await first.call('DELETE', `/${CONTOSO.flows.nightlyCleanup}`)).statusCode).toBe(200)
     await first.app.close()
@@ -55,7 +55,7 @@ describe('a file database', () => {
     const dir = mkdtempSync(join(tmpdir(), 'paae-'))
     dirs.push(dir)
     const app = await buildApp({ db: join(dir, 'empty.sqlite'), seed: false, logLevel: 'silent' })
-    expect(app.emulator.repos.tenants.list()).toEqual([])
+    expect(app.repos.tenants.list()).toEqual([])
     await app.close()
   })
 })
@@ -69,7 +69,7 @@ describe(':memory:', () => {
     expect((await second.call('GET', `/${CONTOSO.flows.invoiceApproval}`)).json().properties.state).toBe(
       'Started',
     )
-    expect(second.app.emulator.database).toBe('memory')
+    expect(second.app.about.database).toBe('memory')
     await second.app.close()
   })
 })

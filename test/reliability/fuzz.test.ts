@@ -240,7 +240,7 @@ async function setup() {
 
 /** After the storm: the database is intact and, reset, answers exactly as before. */
 async function expectHealthy(t: TestApp): Promise<void> {
-  const { db } = t.app.emulator.repos
+  const { db } = t.app.repos
   expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
   expect(db.pragma('foreign_key_check')).toEqual([])
   const reset = await t.app.inject({ method: 'POST', url: '/_emulator/reset' })

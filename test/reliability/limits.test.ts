@@ -67,7 +67,7 @@ describe('limits, each enforced with a clear error', () => {
       })
       expectServiceError(res, { status: 413, code: 'RequestEntityTooLarge' })
     }
-    expect(t.app.emulator.repos.tenants.list()).toHaveLength(2)
+    expect(t.app.repos.tenants.list()).toHaveLength(2)
   })
 
   it('headers over 16 KiB: 431 in the envelope, on a real socket, and the emulator goes on', async () => {

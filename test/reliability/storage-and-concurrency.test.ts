@@ -27,7 +27,7 @@ describe('storage failures: clear 5xx for writes, reads keep working, nothing ha
   it('a full disk: 507 InsufficientStorage for a write, the flow unchanged, reads answer', async () => {
     const t = await buildTestApp()
     const token = await t.mint({ user: CONTOSO.admin.upn })
-    const { db } = t.app.emulator.repos
+    const { db } = t.app.repos
     db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`)
     const write = await t.as(token, {
       method: 'POST',
@@ -48,7 +48,7 @@ describe('storage failures: clear 5xx for writes, reads keep working, nothing ha
   it('a read-only database: 503 StorageReadOnly for API writes, Entra-shaped 503 for the token endpoint, reads answer', async () => {
     const t = await buildTestApp()
     const token = await t.mint({ user: CONTOSO.admin.upn })
-    t.app.emulator.repos.db.pragma('query_only = ON')
+    t.app.repos.db.pragma('query_only = ON')
     for (const [method, url] of [
       ['POST', `${FLOW}/stop?${API}`],
       ['DELETE', `${FLOW}?${API}`],
@@ -127,7 +127,7 @@ describe('concurrency: the final state is that of some serial order', () => {
       expect(['Started', 'Stopped']).toContain(
         ((await flow.json()) as { properties: { state: string } }).properties.state,
       )
-      expect(app.emulator.repos.db.pragma('integrity_check', { simple: true })).toBe('ok')
+      expect(app.repos.db.pragma('integrity_check', { simple: true })).toBe('ok')
     } finally {
       await listening.close()
     }

@@ -18,7 +18,7 @@ describe('DELETE .../environments/{env}/users/{userId}/approvals (Remove-AdminFl
     ['with api-version, as the connector sends it', '?api-version=2016-11-01'],
   ])("removes the user's approvals in that environment only, %s", async (_, query) => {
     const t = await setup()
-    const { approvals } = t.app.emulator.repos
+    const { approvals } = t.app.repos
     expect(approvals.listForUser(CONTOSO.defaultEnv, CONTOSO.maker.id)).toHaveLength(2)
     expectEmptySuccess(
       await t.as(t.token, { method: 'DELETE', url: approvalsUrl('~default', CONTOSO.maker.id, query) }),
@@ -55,6 +55,6 @@ describe('DELETE .../environments/{env}/users/{userId}/approvals (Remove-AdminFl
         code: 'EnvironmentAccessDenied',
       },
     )
-    expect(t.app.emulator.repos.approvals.listForUser(FABRIKAM.defaultEnv, FABRIKAM.maker.id)).toHaveLength(1)
+    expect(t.app.repos.approvals.listForUser(FABRIKAM.defaultEnv, FABRIKAM.maker.id)).toHaveLength(1)
   })
 })

@@ -7,7 +7,7 @@ import { ADMIN, API, CONTOSO } from '../helpers/demo.ts'
 async function appWithFlows(extra: number) {
   // Called by Microsoft's name, as through the proxy or a hosts-file entry (--allowed-hosts).
   const t = await buildTestApp({ allowedHosts: [{ host: 'api.flow.microsoft.com', port: undefined }] })
-  const { repos } = t.app.emulator
+  const { repos } = t.app
   for (let i = 0; i < extra; i++) {
     repos.flows.insert({
       environment: CONTOSO.productionEnv,

@@ -214,7 +214,7 @@ describe('POST .../stop and .../start', () => {
 describe('DELETE .../flows/{flow}', () => {
   it('removes the flow (soft delete, kept for restore with its permissions and runs): 200, empty body', async () => {
     const t = await adminApp()
-    const { repos } = t.app.emulator
+    const { repos } = t.app
     expect(repos.flows.listRuns(CONTOSO.defaultEnv, CONTOSO.flows.invoiceApproval)).toHaveLength(2)
     const res = await t.as(t.token, { method: 'DELETE', url: flowUrl(CONTOSO.flows.invoiceApproval) })
     expectEmptySuccess(res)

@@ -112,7 +112,7 @@ describe('POST .../modifyPermissions (Edit-AdminFlowOwnerRole)', () => {
         ],
       }),
     )
-    const stored = t.app.emulator.repos.permissions.find(ENV, FLOW, NEWCOMER)
+    const stored = t.app.repos.permissions.find(ENV, FLOW, NEWCOMER)
     expect(stored).toMatchObject({
       email: 'new@contoso.onmicrosoft.com',
       display_name: 'New Person',
@@ -135,7 +135,7 @@ describe('POST .../modifyPermissions (Edit-AdminFlowOwnerRole)', () => {
     const t = await setup()
     const sp = 'c0ffee00-0000-4000-8000-000000000001'
     expectEmptySuccess(await t.modify({ put: [put(sp, 'CanEdit', 'ServicePrincipal')] }))
-    expect(t.app.emulator.repos.permissions.find(ENV, FLOW, sp)?.role_name).toBe('CanEdit')
+    expect(t.app.repos.permissions.find(ENV, FLOW, sp)?.role_name).toBe('CanEdit')
     expect((await t.roles())[sp]).toBeUndefined()
   })
 

@@ -169,7 +169,7 @@ describe('bad requests get a 4xx in the service envelope, never a 500', () => {
         message: "Could not find flow 'x' OR '1'='1'.",
       },
     )
-    expect(t.app.emulator.repos.db.pragma('integrity_check', { simple: true })).toBe('ok')
+    expect(t.app.repos.db.pragma('integrity_check', { simple: true })).toBe('ok')
   })
 
   it('an error thrown by the code itself: 500 InternalServerError without internals', async () => {

@@ -64,7 +64,7 @@ describe('soft delete, the recycle bin and restore', () => {
     expect(flow.properties.state).toBe('Stopped')
     expect(flow.properties.lastModifiedTime).toBe('2026-01-15T10:00:00.0000000Z')
     expect((await t.call('GET', flowPath(INVOICE, '/permissions'))).json()).toEqual(permissionsBefore)
-    expect(t.app.emulator.repos.flows.listRuns(env, INVOICE)).toHaveLength(2)
+    expect(t.app.repos.flows.listRuns(env, INVOICE)).toHaveLength(2)
     const after = (await t.call('GET', v2List('&include=softDeletedFlows'))).json<Listed>()
     expect(after.value.some((f) => f.properties.state === 'Deleted')).toBe(false)
   })
@@ -95,7 +95,7 @@ describe('soft delete, the recycle bin and restore', () => {
     })
     // The next delete in the environment purges it with its permissions and runs.
     expectEmptySuccess(await t.call('DELETE', flowPath(CONTOSO.flows.heartbeat)))
-    const { repos } = t.app.emulator
+    const { repos } = t.app
     expect(repos.flows.listForEnvironment(env).map((f) => f.name)).not.toContain(INVOICE)
     expect(repos.permissions.listAll(env, INVOICE)).toEqual([])
     expect(repos.flows.listRuns(env, INVOICE)).toEqual([])

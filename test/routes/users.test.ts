@@ -55,7 +55,7 @@ describe('GET .../users/{userId} (Get-AdminFlowUserDetails)', () => {
         message: SP_MESSAGE,
       })
     }
-    expect(t.app.emulator.repos.userDetails.find(CONTOSO.tenantId, CONTOSO.admin.id)).toBeDefined()
+    expect(t.app.repos.userDetails.find(CONTOSO.tenantId, CONTOSO.admin.id)).toBeDefined()
   })
 })
 
@@ -86,7 +86,7 @@ describe('DELETE .../users/{userId} (Remove-AdminFlowUserDetails)', () => {
       code: 'UserDetailsDeletionNotAllowed',
       message: `The user '${CONTOSO.maker.id}' still owns 4 flow(s). All flows for this user must be deleted before user details can be deleted.`,
     })
-    expect(t.app.emulator.repos.userDetails.find(CONTOSO.tenantId, CONTOSO.maker.id)).toBeDefined()
+    expect(t.app.repos.userDetails.find(CONTOSO.tenantId, CONTOSO.maker.id)).toBeDefined()
   })
 
   it('succeeds once the user owns no flow any more', async () => {
@@ -105,7 +105,7 @@ describe('DELETE .../users/{userId} (Remove-AdminFlowUserDetails)', () => {
   it('counts only Owner roles: CanEdit on flows does not block', async () => {
     const t = await setup()
     // The admin is given CanEdit on a flow; a co-owner is not the owner.
-    t.app.emulator.repos.permissions.upsert({
+    t.app.repos.permissions.upsert({
       environment: CONTOSO.defaultEnv,
       flow: CONTOSO.flows.invoiceApproval,
       principal_id: CONTOSO.admin.id,

@@ -65,7 +65,7 @@ if (scenario === 'journal') {
   await clear()
   const before = heapAfterGc()
   await flood(count)
-  const entries = app.emulator.journal.size()
+  const entries = app.journal.size()
   const flooded = heapAfterGc()
   await clear()
   const cleared = heapAfterGc()
