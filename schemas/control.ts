@@ -82,6 +82,17 @@ export const FaultRuleInput = Type.Object(
 )
 export type FaultRuleInput = Static<typeof FaultRuleInput>
 
+/** A fault rule as the emulator keeps it: what the client wrote, a preset's answer filled in. */
+export const FaultRule = Type.Object(
+  {
+    ...FaultRuleInput.properties,
+    id: Type.String(),
+    fired: Type.Integer({ minimum: 0, description: 'How many times it fired' }),
+  },
+  { additionalProperties: false, description: 'A fault rule, with its id' },
+)
+export type FaultRule = Static<typeof FaultRule>
+
 export const JournalEntry = Type.Object(
   {
     id: Type.String(),
@@ -235,3 +246,48 @@ export type Tenant = Overview['tenants'][number]
 export type Environment = Tenant['environments'][number]
 export type Flow = Environment['flows'][number]
 export type Permission = Flow['permissions'][number]
+
+/** The surfaces contract coverage tallies: the clients' own, not the control plane. */
+export const COVERAGE_SURFACES = ['flow', 'connector', 'entra', 'graph'] as const
+
+const CoverageStatus = Type.String({
+  pattern: '^[1-5][0-9][0-9]$',
+  description: 'An HTTP status, as a string',
+})
+
+export const CoverageReport = Type.Object(
+  {
+    since: Type.String({
+      format: 'date-time',
+      description: 'Start, or the last full reset (emulator clock)',
+    }),
+    operations: Type.Array(
+      Type.Object(
+        {
+          operationId: Type.String({
+            description: "The operation's id (the connector's own on both surfaces)",
+          }),
+          surface: Type.Enum([...COVERAGE_SURFACES]),
+          seen: Type.Record(
+            CoverageStatus,
+            Type.Object(
+              {
+                count: Type.Integer({ minimum: 1, description: 'Answers with this status' }),
+                injected: Type.Integer({ minimum: 0, description: 'Of which a fault rule answered' }),
+              },
+              { additionalProperties: false },
+            ),
+            { description: 'Statuses answered, with counts' },
+          ),
+          neverSeen: Type.Array(CoverageStatus, {
+            description: 'Documented statuses no request has received',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+      { description: 'Every documented operation of the client surfaces, called or not' },
+    ),
+  },
+  { additionalProperties: false, description: 'Contract coverage' },
+)
+export type CoverageReport = Static<typeof CoverageReport>

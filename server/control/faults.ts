@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 
-import { FaultRuleInput } from '../../schemas/control.ts'
+import { FaultRule, FaultRuleInput } from '../../schemas/control.ts'
 import { controlPlaneErrors, errors } from '../errors/index.ts'
 import { sendEmpty } from '../http/reply.ts'
-import { AnyObject, controlErrors, TAGS } from './schemas.ts'
+import { controlErrors, TAGS } from './schemas.ts'
 
 /** /_emulator/faults: add, list and remove fault rules. */
 const faults: FastifyPluginAsyncTypebox = async (app) => {
@@ -17,7 +17,7 @@ const faults: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Add a fault rule',
         tags: TAGS,
         body: FaultRuleInput,
-        response: { 201: { ...AnyObject, description: 'The rule, with its id' }, ...controlErrors() },
+        response: { 201: FaultRule, ...controlErrors() },
       },
     },
     async (request, reply) => {
@@ -50,7 +50,7 @@ const faults: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'List fault rules',
         tags: TAGS,
         response: {
-          200: Type.Object({ value: Type.Array(AnyObject) }, { description: 'Rules' }),
+          200: Type.Object({ value: Type.Array(FaultRule) }, { description: 'Rules' }),
           ...controlErrors(),
         },
       },

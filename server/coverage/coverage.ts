@@ -4,7 +4,9 @@
  * suite reads it to learn which documented answers (a 429, a 404, a 503) it never exercised.
  */
 
-export const COVERAGE_SURFACES = ['flow', 'connector', 'entra', 'graph'] as const
+import { COVERAGE_SURFACES, type CoverageReport } from '../../schemas/control.ts'
+
+export { COVERAGE_SURFACES }
 export type CoverageSurface = (typeof COVERAGE_SURFACES)[number]
 
 export interface CoverageHit {
@@ -17,22 +19,9 @@ export interface CoverageHit {
   connection: string | null
 }
 
-export interface StatusTally {
-  count: number
-  injected: number
-}
-
-export interface OperationCoverage {
-  operationId: string
-  surface: CoverageSurface
-  seen: Record<string, StatusTally>
-  neverSeen: string[]
-}
-
-export interface CoverageReport {
-  since: string
-  operations: OperationCoverage[]
-}
+export type { CoverageReport }
+export type OperationCoverage = CoverageReport['operations'][number]
+export type StatusTally = OperationCoverage['seen'][string]
 
 export interface CoverageFilter {
   tenant?: string | undefined

@@ -1,19 +1,7 @@
-import type { FaultRuleInput } from '../../schemas/control.ts'
+import type { FaultRule, FaultRuleInput } from '../../schemas/control.ts'
 import type { RandomSource } from '../random.ts'
 
-export type { FaultRuleInput }
-
-/**
- * Fault rules: the match fields select requests; the action answers instead of the
- * handler (`status`, `body`, `headers`), delays (`delayMs`) or drops the connection; a rule fires
- * for the next `times` matches, or with `probability`, drawn from the emulator's random source
- * (seeded by `--seed`, so runs repeat).
- */
-export interface FaultRule extends FaultRuleInput {
-  id: string
-  /** How many times it fired. */
-  fired: number
-}
+export type { FaultRule, FaultRuleInput }
 
 export interface FaultTarget {
   operationId: string | null
@@ -62,6 +50,12 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${source}$`, 'i')
 }
 
+/**
+ * Fault rules: the match fields select requests; the action answers instead of the
+ * handler (`status`, `body`, `headers`), delays (`delayMs`) or drops the connection; a rule fires
+ * for the next `times` matches, or with `probability`, drawn from the emulator's random source
+ * (seeded by `--seed`, so runs repeat).
+ */
 export function createFaults(random: RandomSource) {
   let rules: (FaultRule & { pattern?: RegExp })[] = []
   const eq = (a: string | undefined, b: string | null) =>
