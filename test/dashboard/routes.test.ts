@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 
 import { describe, expect, it } from 'vitest'
 
@@ -50,6 +51,26 @@ describe('the dashboard page and its files', () => {
       total += res.rawPayload.length
     }
     expect(total).toBeLessThan(600 * 1024)
+  })
+
+  it('builds one module per client source, each importing only its siblings: no server code, no TypeBox', () => {
+    const scripts = readdirSync(SCRIPTS_DIR).filter((name) => name.endsWith('.js'))
+    const sources = readdirSync(join(import.meta.dirname, '../../server/dashboard/client'))
+      .filter((name) => name.endsWith('.ts'))
+      .map((name) => name.replace(/\.ts$/, '.js'))
+    expect(scripts.sort()).toEqual(sources.sort())
+    for (const name of scripts) {
+      const code = readFileSync(join(SCRIPTS_DIR, name), 'utf8')
+      const imports = [...code.matchAll(/^import .*? from "([^"]+)";$/gm)].map((m) => m[1]!)
+      for (const specifier of imports) {
+        expect(specifier, name).toMatch(/^\.\/[a-z-]+\.js$/)
+        expect(existsSync(join(SCRIPTS_DIR, specifier)), `${name} imports ${specifier}`).toBe(true)
+      }
+      expect(code, name).not.toMatch(/typebox|schemas\/control/i)
+    }
+    expect(readFileSync(join(SCRIPTS_DIR, 'main.js'), 'utf8')).toMatch(
+      /^import \{ api \} from "\.\/api\.js";$/m,
+    )
   })
 
   it('answers an unknown file or a path trick with a 404 in the envelope', async () => {

@@ -1,4 +1,10 @@
-import type { Coverage, FaultRule, JournalEntry, Overview, Throttling } from './types.ts'
+import type {
+  CoverageReport,
+  FaultRule,
+  JournalEntry,
+  Overview,
+  Throttling,
+} from '../../../schemas/control.ts'
 
 /** An error answer of the emulator, with its envelope's message. */
 export class ApiError extends Error {
@@ -45,7 +51,7 @@ export const api = {
   addFault: (rule: Record<string, unknown>) => call<FaultRule>('POST', '/_emulator/faults', rule),
   removeFault: (id: string) => call('DELETE', `/_emulator/faults/${encodeURIComponent(id)}`),
   clearJournal: () => call('DELETE', '/_emulator/requests'),
-  coverage: () => call<Coverage>('GET', '/_emulator/coverage'),
+  coverage: () => call<CoverageReport>('GET', '/_emulator/coverage'),
   /**
    * Acts on a flow as the tenant's admin would: a token from the emulator's Entra ID, then the
    * real Flow admin API, so the journal shows the call like any client's.

@@ -1,5 +1,5 @@
 import { h, snippet } from './dom.ts'
-import type { Overview, Tenant } from './types.ts'
+import type { Overview, Tenant } from '../../../schemas/control.ts'
 
 const SCOPE = 'https://service.flow.microsoft.com//.default'
 const FLOW_PATH = '/providers/Microsoft.ProcessSimple/scopes/admin'

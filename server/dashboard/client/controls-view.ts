@@ -1,6 +1,6 @@
 import { api } from './api.ts'
 import { byId, h, toast } from './dom.ts'
-import type { FaultRule, Tenant } from './types.ts'
+import type { FaultRule, Tenant } from '../../../schemas/control.ts'
 
 /** Reset, clock and fault rules: each button calls the control plane, then the page refreshes. */
 export function createControlsView(refresh: () => Promise<void>) {

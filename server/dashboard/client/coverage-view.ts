@@ -1,10 +1,10 @@
 import { byId, h } from './dom.ts'
-import type { Coverage } from './types.ts'
+import type { CoverageReport } from '../../../schemas/control.ts'
 
 const statusClass = (status: string) => (status === '429' ? 's429' : `s${status[0]}xx`)
 
 /** The Coverage view: per operation, the statuses seen (and how many were injected) and those never seen. */
-export function renderCoverage(coverage: Coverage | Error): void {
+export function renderCoverage(coverage: CoverageReport | Error): void {
   const container = byId('coverage-view')
   if (coverage instanceof Error) {
     container.replaceChildren(h('p', { class: 'empty' }, `Coverage is not available: ${coverage.message}`))

@@ -1,5 +1,5 @@
 import { byId, h, named } from './dom.ts'
-import type { Environment, Tenant } from './types.ts'
+import type { Environment, Tenant } from '../../../schemas/control.ts'
 
 /** The Environments view: the tenant's environments, each opening its flows. */
 export function renderEnvironments(tenant: Tenant | undefined, open: (env: Environment) => void): void {

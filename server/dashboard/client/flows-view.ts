@@ -1,7 +1,7 @@
 import { byId, h, named, timeText } from './dom.ts'
 import { closeFlyout, flyoutKey, openFlyout } from './flyout.ts'
 import type { Names } from './names.ts'
-import type { Environment, Flow, Tenant } from './types.ts'
+import type { Environment, Flow, Tenant } from '../../../schemas/control.ts'
 
 export type FlowCommand = 'start' | 'stop' | 'delete' | 'restore'
 

@@ -1,4 +1,4 @@
-import type { JournalEntry } from './types.ts'
+import type { JournalEntry } from '../../../schemas/control.ts'
 
 /** The scheme a request came in on: the HTTPS listener's host, or plain HTTP. */
 export type SchemeOf = (host: string) => 'http' | 'https'

@@ -2,7 +2,7 @@ import { byId, h, named, rovingFocus, toast } from './dom.ts'
 import { closeFlyout, flyoutKey, openFlyout } from './flyout.ts'
 import { toCurl, toHar, type SchemeOf } from './har.ts'
 import type { Names } from './names.ts'
-import type { JournalEntry } from './types.ts'
+import type { JournalEntry } from '../../../schemas/control.ts'
 
 const KEPT = 500
 

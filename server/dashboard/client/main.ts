@@ -10,7 +10,7 @@ import { createJournalView } from './journal-view.ts'
 import { createNames, type Names } from './names.ts'
 import { renderOverviewCards } from './overview-view.ts'
 import { createThrottleView } from './throttle-view.ts'
-import type { Environment, Flow, JournalEntry, Overview, Tenant } from './types.ts'
+import type { Environment, Flow, JournalEntry, Overview, Tenant } from '../../../schemas/control.ts'
 
 /**
  * The dashboard: one overview fetch renders tenants, flows and identities; the journal arrives

@@ -1,4 +1,4 @@
-import type { Overview, Tenant } from './types.ts'
+import type { Overview, Tenant } from '../../../schemas/control.ts'
 
 /**
  * Names for the ids the API and the journal carry: users by UPN, apps and groups by display name,

@@ -1,5 +1,5 @@
 import { byId, h } from './dom.ts'
-import type { FaultRule, JournalEntry, Overview, Throttling } from './types.ts'
+import type { FaultRule, JournalEntry, Overview, Throttling } from '../../../schemas/control.ts'
 
 export interface OverviewFigures {
   overview: Overview

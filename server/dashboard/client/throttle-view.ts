@@ -1,6 +1,6 @@
 import { byId, h, named, timeText } from './dom.ts'
 import type { Names } from './names.ts'
-import type { Throttling } from './types.ts'
+import type { Throttling } from '../../../schemas/control.ts'
 
 /** One meter per connection: calls in the window out of the limit, when the window frees a call, the last 429. */
 export function createThrottleView() {
