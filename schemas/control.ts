@@ -149,6 +149,30 @@ export const Throttling = Type.Object(
 )
 export type Throttling = Static<typeof Throttling>
 
+const Count = (description: string) => Type.Integer({ minimum: 0, description })
+
+export const Traffic = Type.Object(
+  {
+    now: Type.String({ format: 'date-time', description: "The emulator clock's time of these figures" }),
+    since: Type.String({
+      format: 'date-time',
+      description: 'Start, or the last full reset (emulator clock): what the totals count from',
+    }),
+    requestsPerMinute: Count(
+      'API and token requests that started in the last 60 seconds of the emulator clock (this second and the 59 before)',
+    ),
+    requests: Count('API and token requests since `since`'),
+    clientErrors: Count('Of which answered 4xx'),
+    throttled: Count('Of which answered 429 (also counted in clientErrors)'),
+    serverErrors: Count('Of which answered 5xx'),
+  },
+  {
+    additionalProperties: false,
+    description: 'Request traffic, counted apart from the journal: it holds with the journal off or full',
+  },
+)
+export type Traffic = Static<typeof Traffic>
+
 /** Flows shown per environment: the dashboard is for looking, not for 100 000-row tables. */
 export const OVERVIEW_FLOW_LIMIT = 200
 

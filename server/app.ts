@@ -220,6 +220,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     journal: runtime.journal,
     faults: runtime.faults,
     coverage: runtime.coverage,
+    traffic: runtime.traffic,
     events: createLiveEvents(),
     endpoints: createEndpoints(),
     lifecycle: { ready: false },

@@ -12,6 +12,7 @@ import requests from './requests.ts'
 import state from './state.ts'
 import throttling from './throttling.ts'
 import tokens from './tokens.ts'
+import traffic from './traffic.ts'
 
 /**
  * The emulator's control plane, under /_emulator on every listener: loopback clients only, or
@@ -34,6 +35,7 @@ export default async function controlPlane(app: FastifyInstance): Promise<void> 
     tokens,
     connections,
     requests,
+    traffic,
     coverage,
     faults,
     clock,

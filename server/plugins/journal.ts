@@ -41,17 +41,20 @@ export function connectionOf(request: FastifyRequest): string | null {
 }
 
 async function journal(app: FastifyInstance) {
-  const { journal, clock, events } = app
+  const { journal, clock, events, traffic } = app
   app.decorateRequest('journalPayload', undefined)
   app.addHook('onSend', (request, _reply, payload, done) => {
     if (journal.enabled()) request.journalPayload = payload
     done(null, payload)
   })
   app.addHook('onResponse', (request, reply, done) => {
-    if (!journal.enabled() || isEmulatorOwnPath(request.url)) return done()
+    if (isEmulatorOwnPath(request.url)) return done()
+    const timeMs = clock.now().getTime() - reply.elapsedTime
+    traffic.record(timeMs, reply.statusCode)
+    if (!journal.enabled()) return done()
     const format = journal.record({
       id: request.id,
-      timeMs: clock.now().getTime() - reply.elapsedTime,
+      timeMs,
       method: request.method,
       host: request.host,
       path: request.url,

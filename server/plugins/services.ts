@@ -15,6 +15,7 @@ import type { LiveEvents } from '../live-events.ts'
 import type { RandomSource } from '../random.ts'
 import type { StateService } from '../state/state-service.ts'
 import type { SlidingWindowLimiter } from '../throttle/sliding-window.ts'
+import type { TrafficCounter } from '../traffic/traffic.ts'
 
 /** The behaviour switches routes read, fixed when the app is built. */
 export interface EmulatorSettings {
@@ -72,6 +73,8 @@ export interface Services {
   faults: Faults
   /** Which operation answered which status, against the statuses the document gives it. */
   coverage: Coverage
+  /** Requests per minute and error counts, for the dashboard's overview. */
+  traffic: TrafficCounter
   /** Live events for the dashboard's event stream. */
   events: LiveEvents
   /** Where the emulator listens, once `listen` has published it. */
@@ -96,6 +99,7 @@ declare module 'fastify' {
     journal: Journal
     faults: Faults
     coverage: Coverage
+    traffic: TrafficCounter
     events: LiveEvents
     endpoints: EndpointsService
     lifecycle: Lifecycle

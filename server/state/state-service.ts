@@ -20,6 +20,7 @@ import {
   type SlidingWindowLimiter,
   type ThrottleSettings,
 } from '../throttle/sliding-window.ts'
+import { createTraffic, type TrafficCounter } from '../traffic/traffic.ts'
 import { newRsaKeyPemAsync, sha1Thumbprint } from '../tls/certificates.ts'
 import { certificateOfPfx } from '../tls/pfx.ts'
 import { cloneTenant, templateOf } from './clone-tenant.ts'
@@ -35,6 +36,8 @@ export interface Runtime {
   faults: Faults
   /** Which operation answered which status, since start or the last reset. */
   coverage: Coverage
+  /** Requests per minute and error counts since start or the last full reset. */
+  traffic: TrafficCounter
   issuer: TokenIssuer
 }
 
@@ -54,6 +57,7 @@ export function createRuntime(deps: {
     startupThrottle: deps.throttle,
     faults: createFaults(random),
     coverage: createCoverage(() => clock.now()),
+    traffic: createTraffic(() => clock.now()),
     issuer: createTokenIssuer({ keys, clock, random, issuers }),
   }
 }
@@ -121,7 +125,7 @@ export function createStateService(deps: {
 
   /**
    * Everything a reset puts back besides the data: journal, throttle windows, fault rules, coverage,
-   * clock, throttle settings.
+   * clock, throttle settings; a full reset also restarts the traffic counts.
    */
   function resetRuntime(tenant?: string): void {
     if (tenant === undefined) {
@@ -131,6 +135,7 @@ export function createStateService(deps: {
       runtime.faults.clear()
       runtime.coverage.clear()
       clock.reset()
+      runtime.traffic.clear()
       return
     }
     const connections = new Set(repos.connections.list(tenant).map((c) => connectorKey(c.id)))
