@@ -49,6 +49,14 @@ describe.runIf(chromiumAvailable())('the dashboard in headless Chromium', () => 
   const flyout = () => page.getByRole('dialog')
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) })
   /**
+   * Where an element is drawn. A live refresh draws the command bar and the grids again, and an
+   * element measured in between has no box: measured again once it is back.
+   */
+  const boxOf = async (locator: Locator) => {
+    await expect.poll(() => locator.boundingBox()).not.toBeNull()
+    return (await locator.boundingBox())!
+  }
+  /**
    * Whether the toast saying `text` shows next to `anchor` (within 80 px below or above it);
    * waits for it, as older toasts may still be on screen.
    */
@@ -56,7 +64,7 @@ describe.runIf(chromiumAvailable())('the dashboard in headless Chromium', () => 
     const toast = page.locator('#toasts .toast').filter({ hasText: text }).last()
     await toast.waitFor()
     expect((await toast.textContent())!.trim()).toBe(text)
-    const [t, a] = [(await toast.boundingBox())!, (await anchor.boundingBox())!]
+    const [t, a] = [await boxOf(toast), await boxOf(anchor)]
     return Math.abs(t.y - (a.y + a.height)) < 80 || Math.abs(a.y - (t.y + t.height)) < 80
   }
   const mintFor = (user: string) => mintOverHttp(base, { tenant: CONTOSO.tenantId, user })
