@@ -339,6 +339,34 @@ describe.runIf(chromiumAvailable())('the dashboard in headless Chromium', () => 
     expect((await json(control('GET', '/_emulator/requests'))).value).toEqual([])
   })
 
+  it('shows requests per minute and 4xx/5xx as the server counts them, each card linking to Requests', async () => {
+    await open('Overview')
+    const figures = async () => {
+      const traffic = await json(control('GET', '/_emulator/traffic'))
+      return {
+        shown: [await text(page.getByTestId('card-rate')), await text(page.getByTestId('card-errors'))],
+        server: [String(traffic.requestsPerMinute), `${traffic.clientErrors} / ${traffic.serverErrors}`],
+        traffic,
+      }
+    }
+    // The page refreshes every two seconds, the server's figures may move in between: polled.
+    await expect
+      .poll(async () => {
+        const { shown, server } = await figures()
+        return shown.join() === server.join()
+      })
+      .toBe(true)
+    const { traffic } = await figures()
+    // At least the 401 and the two 429s of the Requests tests above.
+    expect(traffic.clientErrors).toBeGreaterThanOrEqual(3)
+    expect(traffic.throttled).toBeGreaterThanOrEqual(2)
+    expect(traffic.requestsPerMinute).toBeGreaterThan(0)
+    expect(await text(page.locator('[data-card="errors"] .note'))).toMatch(/^of \d+ since /)
+    await shot('browser-overview-traffic')
+    await page.locator('[data-card="errors"] a').click()
+    await page.locator('#requests:not([hidden])').waitFor()
+  })
+
   it('shows throttle meters by name, with the time until the window frees a call', async () => {
     await open('Throttling')
     const meter = page.locator(`#throttle-meters li[data-connection="${FIRST_PARTY}"]`)

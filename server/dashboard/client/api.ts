@@ -4,6 +4,7 @@ import type {
   JournalEntry,
   Overview,
   Throttling,
+  Traffic,
 } from '../../../schemas/control.ts'
 
 /** An error answer of the emulator, with its envelope's message. */
@@ -42,6 +43,7 @@ export const api = {
   overview: () => call<Overview>('GET', '/_emulator/overview'),
   journal: () => call<{ value: JournalEntry[] }>('GET', '/_emulator/requests?limit=200'),
   throttling: () => call<Throttling>('GET', '/_emulator/throttling'),
+  traffic: () => call<Traffic>('GET', '/_emulator/traffic'),
   clock: () => call<{ now: string; mode: string }>('GET', '/_emulator/clock'),
   advanceClock: (seconds: number) => call('POST', '/_emulator/clock', { advanceSeconds: seconds }),
   realClock: () => call('POST', '/_emulator/clock', { mode: 'real' }),

@@ -286,7 +286,6 @@ export function createJournalView(context: JournalContext) {
   }
 
   return {
-    entries: () => entries,
     /** The journal as fetched: replaces what is shown, and drops the details of a request that is gone. */
     load(list: JournalEntry[]): void {
       entries = list.slice(0, KEPT)

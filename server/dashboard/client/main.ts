@@ -128,10 +128,11 @@ function renderPickers(): void {
 }
 
 let throttling: Awaited<ReturnType<typeof api.throttling>> | undefined
+let traffic: Awaited<ReturnType<typeof api.traffic>> | undefined
 let faults: Awaited<ReturnType<typeof api.faults>>['value'] = []
 
 function renderAll(): void {
-  if (!overview || !throttling) return
+  if (!overview || !throttling || !traffic) return
   renderPickers()
   const tenant = currentTenant()
   flows.render(tenant, currentEnvironment())
@@ -146,7 +147,7 @@ function renderAll(): void {
     overview.tenants.flatMap((t) => t.connections.map((c) => c.id)),
     names,
   )
-  renderOverviewCards({ overview, journal: journal.entries(), throttling, faults })
+  renderOverviewCards({ overview, traffic, throttling, faults })
   renderConnect(byId('connect-view'), overview, location.origin)
   journal.render()
   const note = byId('journal-note')
@@ -155,15 +156,17 @@ function renderAll(): void {
 }
 
 async function refresh(): Promise<void> {
-  const [next, nextThrottling, nextFaults, clock] = await Promise.all([
+  const [next, nextThrottling, nextTraffic, nextFaults, clock] = await Promise.all([
     api.overview(),
     api.throttling(),
+    api.traffic(),
     api.faults(),
     api.clock(),
   ])
   overview = next
   names = createNames(next)
   throttling = nextThrottling
+  traffic = nextTraffic
   faults = nextFaults.value
   renderAll()
   const clockElement = byId('clock')
@@ -188,8 +191,6 @@ function refreshSoon(): void {
 
 async function reloadJournal(): Promise<void> {
   journal.load((await api.journal()).value)
-  if (overview && throttling)
-    renderOverviewCards({ overview, journal: journal.entries(), throttling, faults })
 }
 
 function connectLive(): void {

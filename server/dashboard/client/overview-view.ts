@@ -1,9 +1,9 @@
 import { byId, h } from './dom.ts'
-import type { FaultRule, JournalEntry, Overview, Throttling } from '../../../schemas/control.ts'
+import type { FaultRule, Overview, Throttling, Traffic } from '../../../schemas/control.ts'
 
 export interface OverviewFigures {
   overview: Overview
-  journal: JournalEntry[]
+  traffic: Traffic
   throttling: Throttling
   faults: FaultRule[]
 }
@@ -11,13 +11,7 @@ export interface OverviewFigures {
 const portOf = (url: string | null) => (url ? new URL(url).port : null)
 
 /** The row of cards on the Overview: one figure each, each a link to its view. */
-export function renderOverviewCards({ overview, journal, throttling, faults }: OverviewFigures): void {
-  const now = Date.parse(overview.now)
-  const lastMinute = journal.filter(
-    (e) => now - Date.parse(e.time) <= 60_000 && Date.parse(e.time) <= now + 1000,
-  )
-  const clientErrors = journal.filter((e) => e.status >= 400 && e.status < 500).length
-  const serverErrors = journal.filter((e) => e.status >= 500).length
+export function renderOverviewCards({ overview, traffic, throttling, faults }: OverviewFigures): void {
   const throttled = throttling.connections.filter((c) => c.remaining === 0).length
   const { endpoints } = overview
   const listeners = [
@@ -55,15 +49,15 @@ export function renderOverviewCards({ overview, journal, throttling, faults }: O
     card(
       'rate',
       'Requests per minute',
-      String(lastMinute.length),
-      'in the last 60 s of the clock',
+      String(traffic.requestsPerMinute),
+      'in the last 60 s of the emulator clock',
       '#/requests',
     ),
     card(
       'errors',
       '4xx / 5xx',
-      `${clientErrors} / ${serverErrors}`,
-      `of ${journal.length} journaled`,
+      `${traffic.clientErrors} / ${traffic.serverErrors}`,
+      `of ${traffic.requests} since ${new Date(traffic.since).toLocaleTimeString()}`,
       '#/requests',
     ),
     card(
