@@ -10,7 +10,7 @@ import { chromiumAvailable, launchChromium } from '../helpers/chromium.ts'
 import { FIRST_PARTY, viaConnector } from '../helpers/connector.ts'
 import { COVERAGE_SAMPLE } from '../helpers/coverage-sample.ts'
 import { axeViolations, CALLER_KEY, layoutProblems } from '../helpers/dashboard-page.ts'
-import { API, CONTOSO } from '../helpers/demo.ts'
+import { API, CONTOSO, FABRIKAM } from '../helpers/demo.ts'
 import { mintOverHttp } from '../helpers/tokens.ts'
 
 /** Screenshots for a reviewer to look at; the folder is git-ignored. */
@@ -337,6 +337,42 @@ describe.runIf(chromiumAvailable())('the dashboard in headless Chromium', () => 
     await expect.poll(() => text(page.getByTestId('journal-empty'))).toMatch(/^No requests yet/)
     expect(await page.locator('#journal-table').isVisible()).toBe(false)
     expect((await json(control('GET', '/_emulator/requests'))).value).toEqual([])
+  })
+
+  it("shows the picked tenant's requests and those of no known tenant; others are counted, not shown", async () => {
+    const discovery = (tenant: string) => fetch(`${base}/${tenant}/v2.0/.well-known/openid-configuration`)
+    expect((await discovery(FABRIKAM.tenantId)).status).toBe(200)
+    expect((await discovery(CONTOSO.domain)).status).toBe(200)
+    expect((await fetch(`${base}${flowPath(CONTOSO.flows.heartbeat)}?${API}`)).status).toBe(401)
+    const rows = page.locator('#journal-table tbody tr')
+    const scope = page.getByTestId('journal-scope')
+    await expect
+      .poll(() => text(scope))
+      .toBe(
+        "Contoso's requests, and those of no known tenant. 1 of other tenants hidden: pick their tenant above.",
+      )
+    await expect.poll(() => rows.count()).toBe(2)
+    expect(await rows.evaluateAll((all) => all.map((r) => r.getAttribute('data-status')))).toEqual([
+      '401',
+      '200',
+    ])
+    expect(await text(rows.nth(1))).toContain('Entra-')
+
+    await page.getByTestId('tenant-picker').selectOption({ label: 'Fabrikam' })
+    await expect
+      .poll(() => text(scope))
+      .toBe(
+        "Fabrikam's requests, and those of no known tenant. 1 of other tenants hidden: pick their tenant above.",
+      )
+    await expect.poll(() => rows.count()).toBe(2)
+    const shown = await json(control('GET', '/_emulator/requests'))
+    const fabrikam = shown.value.find((e: { tenant: string | null }) => e.tenant === FABRIKAM.tenantId)
+    expect(await rows.evaluateAll((all) => all.map((r) => r.getAttribute('data-id')))).toEqual([
+      shown.value[0].id,
+      fabrikam.id,
+    ])
+    await page.getByTestId('tenant-picker').selectOption({ label: 'Contoso' })
+    await expect.poll(() => text(scope)).toMatch(/^Contoso's requests/)
   })
 
   it('shows requests per minute and 4xx/5xx as the server counts them, each card linking to Requests', async () => {

@@ -43,17 +43,23 @@ const headerTable = (label: string, headers: Record<string, string>) =>
 
 export interface JournalContext {
   names(): Names
+  /** The tenant picked in the breadcrumb: its id and display name. */
+  tenant(): { id: string; displayName: string } | undefined
   schemeOf: SchemeOf
   version(): string
   /** Clears the journal on the server. */
   clear(): Promise<void>
 }
 
-/** The Requests view: newest first, searchable, a status chip, each request's details in a side panel. */
+/**
+ * The Requests view: the picked tenant's requests newest first, searchable, a status chip, each
+ * request's details in a side panel.
+ */
 export function createJournalView(context: JournalContext) {
   const table = byId<HTMLTableElement>('journal-table')
   const body = table.tBodies[0]!
   const empty = byId('journal-empty')
+  const scope = byId('journal-scope')
   const search = byId<HTMLInputElement>('journal-search')
   const chips = byId('status-chips')
   let entries: JournalEntry[] = []
@@ -213,13 +219,33 @@ export function createJournalView(context: JournalContext) {
     return words.every((w) => text.includes(w))
   }
 
+  /**
+   * The picked tenant's requests, and those no known tenant is named in (anonymous, or Entra's
+   * `common`): hiding those would hide the failures a user is looking for.
+   */
+  const ofTenant = (e: JournalEntry) => {
+    const owner = context.names().tenantId(e.tenant)
+    return owner === undefined || owner === context.tenant()?.id
+  }
+
   const shown = () => {
     const words = search.value.toLowerCase().split(/\s+/).filter(Boolean)
-    return entries.filter((e) => matches(e, words))
+    return entries.filter((e) => ofTenant(e) && matches(e, words))
+  }
+
+  const renderScope = () => {
+    const tenant = context.tenant()
+    const elsewhere = entries.filter((e) => !ofTenant(e)).length
+    scope.textContent = tenant
+      ? `${tenant.displayName}'s requests, and those of no known tenant.${
+          elsewhere ? ` ${elsewhere} of other tenants hidden: pick their tenant above.` : ''
+        }`
+      : ''
   }
 
   function render(): void {
     const list = shown()
+    renderScope()
     const focused = (document.activeElement as HTMLElement | null)?.dataset['id']
     body.replaceChildren(...list.map((e, i) => row(e, focused ? e.id === focused : i === 0)))
     if (focused) body.querySelector<HTMLElement>(`tr[data-id="${CSS.escape(focused)}"]`)?.focus()
@@ -228,7 +254,9 @@ export function createJournalView(context: JournalContext) {
     empty.textContent =
       entries.length === 0
         ? 'No requests yet. Call the API (see Connect) and each request shows here as it happens.'
-        : 'No request matches the search and status.'
+        : entries.some(ofTenant)
+          ? 'No request matches the search and status.'
+          : `No requests of ${context.tenant()?.displayName ?? 'this tenant'} yet.`
   }
 
   const renderChips = () =>
@@ -306,7 +334,7 @@ export function createJournalView(context: JournalContext) {
       }, 2000)
       schedule()
     },
-    /** Names may have changed (a reset, an import): draw again. */
+    /** Names or the picked tenant may have changed (a reset, an import, the picker): draw again. */
     render,
   }
 }

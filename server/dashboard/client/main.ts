@@ -53,6 +53,7 @@ const schemeOf = (host: string): 'http' | 'https' =>
 
 const journal = createJournalView({
   names: () => names,
+  tenant: currentTenant,
   schemeOf,
   version: () => overview?.version ?? '',
   clear: async () => {

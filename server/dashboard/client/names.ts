@@ -11,6 +11,8 @@ export interface Names {
   /** A journal or throttle connection: a connector connection id, or a `caller:` key. */
   connection(key: string | null): string | null
   tenant(id: string | null): string | null
+  /** The id of the tenant a journal entry names (by id, domain or short name), if it is one we know. */
+  tenantId(name: string | null): string | undefined
 }
 
 const CALLER_KEY = /^caller:([^:]+):([^:]+):([^:]+)$/
@@ -22,7 +24,8 @@ export function createNames(overview: Overview | undefined): Names {
   const connections = new Map<string, { owner: string; authType: string }>()
   for (const c of overview?.clients ?? []) clients.set(c.clientId.toLowerCase(), c.displayName)
   for (const t of overview?.tenants ?? []) {
-    tenants.set(t.id.toLowerCase(), t)
+    // Entra's URLs name a tenant by id, domain or short name; the journal keeps what the URL said.
+    for (const key of [t.id, t.domain, t.name]) tenants.set(key.toLowerCase(), t)
     for (const u of t.users) principals.set(u.objectId.toLowerCase(), u.upn)
     for (const a of t.apps) {
       principals.set(a.servicePrincipalId.toLowerCase(), a.displayName)
@@ -55,5 +58,6 @@ export function createNames(overview: Overview | undefined): Names {
       return known ? `${principal(known.owner)} · ${known.authType} connection` : key
     },
     tenant: (id) => (id ? (tenants.get(id.toLowerCase())?.displayName ?? id) : null),
+    tenantId: (name) => (name ? tenants.get(name.toLowerCase())?.id : undefined),
   }
 }
