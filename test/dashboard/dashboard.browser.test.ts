@@ -207,6 +207,8 @@ describe.runIf(chromiumAvailable())('the dashboard in headless Chromium', () => 
     await shot('browser-permissions')
     await page.keyboard.press('Escape')
     expect(await panel.isVisible()).toBe(false)
+    // Its confirmations go with it, rather than float over the grid.
+    expect(await page.locator('#toasts .toast', { hasText: CONTOSO.ppadmin.upn }).count()).toBe(0)
 
     // Manage owners in the command bar opens the same panel, for exactly one selected flow.
     await flowRow(CONTOSO.flows.nightlyCleanup).getByRole('checkbox').check()

@@ -85,13 +85,26 @@ export function named(name: string, id: string, what = 'id'): HTMLElement {
   return h('span', { class: 'named', 'data-id': id }, h('span', { class: 'name' }, name), button)
 }
 
+const inFlyout = (anchor: Element | null | undefined): boolean =>
+  Boolean(anchor?.closest('#flyout') || (anchor && !anchor.isConnected && !byId('flyout').hidden))
+
 /**
  * A short confirmation beside the control that caused it; announced by the live region it sits
  * in, gone after a few seconds.
  */
 export function toast(text: string, anchor?: Element | null, kind: 'ok' | 'error' = 'ok'): void {
   const region = byId('toasts')
-  const item = h('div', { class: `toast ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text)
+  const item = h(
+    'div',
+    {
+      class: `toast ${kind}`,
+      role: kind === 'error' ? 'alert' : 'status',
+      // A confirmation made in the side panel goes with it (it would float over the view below);
+      // its anchor may be gone already, when a refresh drew the panel again.
+      'data-flyout': inFlyout(anchor),
+    },
+    text,
+  )
   region.append(item)
   const box = anchor?.isConnected ? anchor.getBoundingClientRect() : undefined
   const width = Math.min(360, document.documentElement.clientWidth - 16)

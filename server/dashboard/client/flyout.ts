@@ -36,6 +36,7 @@ export function closeFlyout(): void {
   shownKey = undefined
   byId('flyout').hidden = true
   byId('flyout-backdrop').hidden = true
+  for (const toast of byId('toasts').querySelectorAll('.toast[data-flyout]')) toast.remove()
   // A live refresh may have drawn the opener again: the same row is found by its data-id.
   const id = opener?.dataset['id']
   const target = opener?.isConnected
