@@ -220,6 +220,100 @@ describe.runIf(chromiumAvailable())('the dashboard in headless Chromium', () => 
     await flowRow(CONTOSO.flows.nightlyCleanup).getByRole('checkbox').uncheck()
   })
 
+  it('moves through the flows grid with the keyboard: one tab stop, arrow keys, focus kept across refreshes', async () => {
+    await open('Flows')
+    const grid = page.getByRole('grid', { name: 'Flows in Contoso (default)' })
+    await grid.waitFor()
+    expect(await grid.getAttribute('aria-multiselectable')).toBe('true')
+    const GRID = "document.querySelector('#tenant-view table[role=grid]')"
+    const tabStops = () =>
+      page.evaluate<number>(
+        `[...${GRID}.querySelectorAll('input, button, td, th')].filter((e) => e.tabIndex >= 0).length`,
+      )
+    const inGrid = () => page.evaluate<boolean>(`${GRID}.contains(document.activeElement)`)
+    expect(await tabStops()).toBe(1)
+    /** Where focus is: the row's flow (or the header), the column, and what holds it. */
+    const focused = () =>
+      page.evaluate<{ flow: string | null; column: number; tag: string; label: string | null }>(
+        `(() => {
+          const e = document.activeElement
+          const cell = e.closest('td, th')
+          return {
+            flow: e.closest('tr')?.getAttribute('data-flow') ?? null,
+            column: cell ? cell.cellIndex : -1,
+            tag: e.tagName,
+            label: e.getAttribute('aria-label'),
+          }
+        })()`,
+      )
+    const rows = grid.locator('tbody tr')
+    const flows = await rows.evaluateAll((all) => all.map((r) => r.getAttribute('data-flow')!))
+    expect(flows.length).toBeGreaterThan(3)
+
+    // Tab from the environment picker reaches the grid once, at the cell last focused in it (where
+    // the tests before clicked); Ctrl+Home goes to the header, ArrowDown to the first flow.
+    await page.getByTestId('environment-picker').focus()
+    let presses = 0
+    while (!(await inGrid()) && presses++ < 10) await page.keyboard.press('Tab')
+    expect(await inGrid()).toBe(true)
+    expect(await page.evaluate<number>('document.activeElement.tabIndex')).toBe(0)
+    await page.keyboard.press('Control+Home')
+    expect(await focused()).toMatchObject({ flow: null, column: 0, label: 'Select all flows' })
+    await page.keyboard.press('ArrowDown')
+    expect(await focused()).toMatchObject({ flow: flows[0], column: 0, tag: 'INPUT' })
+    await page.keyboard.press('ArrowRight')
+    expect(await focused()).toMatchObject({ flow: flows[0], column: 1, tag: 'BUTTON' })
+    expect((await focused()).label).toMatch(/^Copy flow name of /)
+    await page.keyboard.press('ArrowRight')
+    expect(await focused()).toMatchObject({ flow: flows[0], column: 2, tag: 'TD' })
+    await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('ArrowDown')
+    expect(await focused()).toMatchObject({ flow: flows[2], column: 2, tag: 'TD' })
+    // The ring shows on a focused cell.
+    const ring = await page.evaluate<string>(
+      '(() => { const s = getComputedStyle(document.activeElement); return s.outlineStyle + " " + s.outlineWidth })()',
+    )
+    expect(ring).toBe('solid 2px')
+    expect(await tabStops()).toBe(1)
+    await page.keyboard.press('End')
+    expect(await focused()).toMatchObject({ flow: flows[2], column: 5, tag: 'BUTTON' })
+    expect(await page.evaluate<string>('document.activeElement.textContent')).toMatch(/^Permissions \(\d\)$/)
+    await page.keyboard.press('Home')
+    expect(await focused()).toMatchObject({ flow: flows[2], column: 0, tag: 'INPUT' })
+    await page.keyboard.press('Control+End')
+    expect(await focused()).toMatchObject({ flow: flows.at(-1), column: 5 })
+    await page.keyboard.press('Control+Home')
+    expect(await focused()).toMatchObject({ flow: null, column: 0, label: 'Select all flows' })
+    await page.keyboard.press('ArrowDown')
+    expect(await focused()).toMatchObject({ flow: flows[0], column: 0 })
+
+    // Space selects the row; focus stays on its checkbox though the grid is drawn again.
+    await page.keyboard.press('Space')
+    await expect.poll(() => text(page.getByTestId('selection'))).toBe('1 selected')
+    expect(await rows.first().getAttribute('aria-selected')).toBe('true')
+    expect(await focused()).toMatchObject({ flow: flows[0], column: 0, tag: 'INPUT' })
+    await page.keyboard.press('Space')
+    await expect.poll(() => text(page.getByTestId('selection'))).toBe('')
+
+    // The page draws the grid again on every refresh (every two seconds at least): focus stays in
+    // the same cell of the new grid.
+    await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('ArrowRight')
+    await page.keyboard.press('ArrowRight')
+    expect(await focused()).toMatchObject({ flow: flows[1], column: 2, tag: 'TD' })
+    await page.evaluate(`${GRID}.dataset.drawn = 'before'`)
+    await expect
+      .poll(() => page.evaluate<boolean>(`${GRID}.dataset.drawn === undefined`), { timeout: 5000 })
+      .toBe(true)
+    expect(await focused()).toMatchObject({ flow: flows[1], column: 2, tag: 'TD' })
+    expect(await tabStops()).toBe(1)
+    expect(await axeViolations(page)).toEqual([])
+    await shot('browser-flows-grid-focus')
+    // Tab leaves the grid in one press.
+    await page.keyboard.press('Tab')
+    expect(await inGrid()).toBe(false)
+  })
+
   it('shows requests with callers by name, and their details with headers, bodies and copy as curl', async () => {
     await open('Requests')
     const rows = page.locator('#journal-table tbody tr')

@@ -1,5 +1,6 @@
 import { byId, h, named, timeText } from './dom.ts'
 import { closeFlyout, flyoutKey, openFlyout } from './flyout.ts'
+import { createGridFocus } from './grid-focus.ts'
 import type { Names } from './names.ts'
 import type { Environment, Flow, Tenant } from '../../../schemas/control.ts'
 
@@ -32,6 +33,7 @@ const GRANTABLE = ['CanEdit', 'CanViewWithShare', 'CanView']
 export function createFlowsView(actions: FlowActions) {
   const commands = byId('flow-commands')
   const view = byId('tenant-view')
+  const grid = createGridFocus(view, (row) => row.dataset['flow'] ?? 'header')
   const selection = new Set<string>()
   let tenant: Tenant | undefined
   let env: Environment | undefined
@@ -210,7 +212,12 @@ export function createFlowsView(actions: FlowActions) {
     const all = e.flows.length > 0 && e.flows.every((f) => selection.has(f.name))
     return h(
       'table',
-      { class: 'responsive', 'aria-label': `Flows in ${e.displayName}` },
+      {
+        class: 'grid responsive',
+        role: 'grid',
+        'aria-multiselectable': 'true',
+        'aria-label': `Flows in ${e.displayName}`,
+      },
       h(
         'thead',
         {},
@@ -288,6 +295,7 @@ export function createFlowsView(actions: FlowActions) {
     env = nextEnv
     for (const name of [...selection]) if (!env?.flows.some((f) => f.name === name)) selection.delete(name)
     renderCommands()
+    const refocus = grid.focused()
     if (!tenant || !env) {
       view.replaceChildren(
         h('p', { class: 'empty' }, 'No tenants. Import a state document or restart with fixtures.'),
@@ -299,6 +307,7 @@ export function createFlowsView(actions: FlowActions) {
       env.flowsTruncated ? h('p', { class: 'note' }, 'Only the first flows are shown.') : '',
       userDetails(tenant),
     )
+    grid.drawn(refocus)
     // An open permissions panel follows the data (a share, a reset), or closes when its flow is
     // gone; it is drawn again only when the roles changed, so a choice being made in it stays.
     const key = flyoutKey()
