@@ -8,7 +8,6 @@ import { buildApp } from '../../server/app.ts'
 import { listen, type Listening } from '../../server/listen.ts'
 import { chromiumAvailable, launchChromium } from '../helpers/chromium.ts'
 import { FIRST_PARTY, viaConnector } from '../helpers/connector.ts'
-import { COVERAGE_SAMPLE } from '../helpers/coverage-sample.ts'
 import { axeViolations, CALLER_KEY, layoutProblems } from '../helpers/dashboard-page.ts'
 import { API, CONTOSO, FABRIKAM } from '../helpers/demo.ts'
 import { mintOverHttp } from '../helpers/tokens.ts'
@@ -526,19 +525,40 @@ describe.runIf(chromiumAvailable())('the dashboard in headless Chromium', () => 
     await shot('browser-throttling')
   })
 
-  it('shows the coverage report: statuses seen, injected, and never seen', async () => {
-    await page.route('**/_emulator/coverage', (route) => route.fulfill({ json: COVERAGE_SAMPLE }))
+  it("shows the emulator's own coverage report: statuses seen, injected, and never seen", async () => {
+    // From a full reset, so that every figure below is known.
+    expect((await control('POST', '/_emulator/reset')).status).toBe(200)
+    const token = await mintFor(CONTOSO.admin.upn)
+    const getFlow = (flow: string) => api('GET', `${flowPath(flow)}?${API}`, token)
+    expect((await getFlow(CONTOSO.flows.invoiceApproval)).status).toBe(200)
+    expect((await getFlow(CONTOSO.flows.heartbeat)).status).toBe(200)
+    expect((await getFlow('00000000-0000-4000-8000-000000000001')).status).toBe(404)
+    const rule = { operationId: 'Get-AdminFlow', preset: 'unavailable', times: 1 }
+    expect((await control('POST', '/_emulator/faults', rule)).status).toBe(201)
+    expect((await getFlow(CONTOSO.flows.heartbeat)).status).toBe(503)
+    const report = await json(control('GET', '/_emulator/coverage'))
+    const complete = report.operations.filter((o: { neverSeen: string[] }) => o.neverSeen.length === 0)
+
     await open('Coverage')
     const view = page.getByTestId('coverage-view')
-    await expect.poll(() => text(view.getByTestId('coverage-summary'))).toMatch(/^1 of 3 operations/)
-    const row = view.locator('tr[data-operation="Get-AdminFlowOwnerRole"]')
-    expect(await text(row)).toContain('flow')
-    expect(await text(row.locator('td').nth(2))).toBe('200 ×3429 ×2 (1 injected)')
-    expect(await text(row.locator('td').nth(3))).toBe('400401403')
-    expect(await text(view.locator('tr[data-operation="Token"] td').nth(2))).toBe('not called')
-    // Leave the view first: it fetches the report again on each refresh.
-    await open('Overview')
-    await page.unroute('**/_emulator/coverage')
+    await expect
+      .poll(() => text(view.getByTestId('coverage-summary')))
+      .toMatch(new RegExp(`^${complete.length} of ${report.operations.length} operations have answered`))
+    expect(await view.locator('tbody tr').count()).toBe(report.operations.length)
+    const row = view.locator('tr[data-operation="Get-AdminFlow"][data-surface="flow"]')
+    await expect.poll(() => text(row.locator('td').nth(2))).toBe('200 ×2404 ×1503 ×1 (1 injected)')
+    const documented = report.operations.find(
+      (o: { operationId: string; surface: string }) =>
+        o.operationId === 'Get-AdminFlow' && o.surface === 'flow',
+    )
+    expect(documented.neverSeen.length).toBeGreaterThan(0)
+    expect(await text(row.locator('td').nth(3))).toBe(documented.neverSeen.join(''))
+    const uncalled = report.operations.find((o: { seen: object }) => Object.keys(o.seen).length === 0)
+    const uncalledRow = view.locator(
+      `tr[data-operation="${uncalled.operationId}"][data-surface="${uncalled.surface}"]`,
+    )
+    expect(await text(uncalledRow.locator('td').nth(2))).toBe('not called')
+    expect((await json(control('GET', '/_emulator/faults'))).value).toEqual([])
   })
 
   it('adds and removes a fault rule and advances the clock, each confirmed beside its button', async () => {

@@ -8,7 +8,6 @@ import { buildApp } from '../../server/app.ts'
 import { listen, type Listening } from '../../server/listen.ts'
 import { chromiumAvailable, launchChromium } from '../helpers/chromium.ts'
 import { FIRST_PARTY, viaConnector } from '../helpers/connector.ts'
-import { COVERAGE_SAMPLE } from '../helpers/coverage-sample.ts'
 import { axeViolations, layoutProblems } from '../helpers/dashboard-page.ts'
 import { ADMIN, API, CONTOSO } from '../helpers/demo.ts'
 import { mintOverHttp } from '../helpers/tokens.ts'
@@ -114,7 +113,6 @@ describe.runIf(chromiumAvailable())('the dashboard in every viewport and colour 
           page.on('request', (request) => {
             if (!request.url().startsWith(base)) problems.push(`loaded from the network: ${request.url()}`)
           })
-          await page.route('**/_emulator/coverage', (route) => route.fulfill({ json: COVERAGE_SAMPLE }))
           await page.goto(`${base}/_emulator/ui`)
           await page.locator('#live-status.live').waitFor()
         })

@@ -44,7 +44,7 @@ export function renderCoverage(coverage: CoverageReport | Error): void {
         coverage.operations.map((o) =>
           h(
             'tr',
-            { 'data-operation': o.operationId },
+            { 'data-operation': o.operationId, 'data-surface': o.surface },
             h('td', { 'data-label': 'Operation', class: 'title' }, o.operationId),
             h('td', { 'data-label': 'Surface' }, o.surface),
             h(
