@@ -88,6 +88,7 @@ function seedTenant(repos: Repositories, tenant: TenantFixture, index: number, o
         'certificatePem' in c ? c.certificatePem : options.certificateOfPfx(c.pfxBase64, c.password),
       ),
       management_application: a.managementApplication,
+      redirect_uris: a.redirectUris ?? [],
     })
   }
   for (const env of tenant.environments) {

@@ -69,6 +69,14 @@ export const AppFixture = Type.Object(
     managementApplication: Type.Boolean({
       description: 'Registered as a Power Platform management application (may call the admin API)',
     }),
+    redirectUris: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 256 }), {
+        uniqueItems: true,
+        maxItems: 256,
+        description:
+          'Where /authorize may send a code: https, or http on localhost or 127.0.0.1 (any port matches). None: every sign-in through /authorize is refused (AADSTS500113)',
+      }),
+    ),
   },
   strict,
 )

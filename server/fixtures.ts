@@ -6,6 +6,7 @@ import { Compile } from 'typebox/compile'
 
 import { PACKAGE_ROOT } from '../db/package-root.ts'
 import { FixtureDocument } from '../schemas/fixture.ts'
+import { redirectUriProblem } from './entra/redirect-uris.ts'
 import { certificateOfPfx } from './tls/pfx.ts'
 
 /** The demo tenant shipped with the emulator, loaded when no `--fixtures` is given. */
@@ -81,6 +82,10 @@ function semanticProblems(doc: FixtureDocument): string[] {
     tenant.apps.forEach((a, i) => {
       unique(`client id in tenant ${tenant.id}`, a.clientId, `${at}/apps/${i}/clientId`)
       unique('object id', a.servicePrincipalId, `${at}/apps/${i}/servicePrincipalId`)
+      a.redirectUris?.forEach((uri, j) => {
+        const problem = redirectUriProblem(uri)
+        if (problem) problems.push(`${at}/apps/${i}/redirectUris/${j}: ${problem}`)
+      })
       a.certificates.forEach((c, j) => {
         const where = `${at}/apps/${i}/certificates/${j}`
         if ('certificatePem' in c) {

@@ -30,6 +30,7 @@ interface AppRowRaw {
   secrets: string
   certificates: string
   management_application: number
+  redirect_uris: string
 }
 export interface AppRow {
   tenant_id: string
@@ -39,6 +40,7 @@ export interface AppRow {
   secrets: string[]
   certificates: string[]
   management_application: boolean
+  redirect_uris: string[]
 }
 
 const toUser = (raw: UserRowRaw | undefined): UserRow | undefined =>
@@ -49,6 +51,7 @@ const toApp = (raw: AppRowRaw | undefined): AppRow | undefined =>
     secrets: JSON.parse(raw.secrets) as string[],
     certificates: JSON.parse(raw.certificates) as string[],
     management_application: raw.management_application === 1,
+    redirect_uris: JSON.parse(raw.redirect_uris) as string[],
   }
 
 export function createDirectoryRepository(sql: Sql) {
@@ -79,8 +82,8 @@ export function createDirectoryRepository(sql: Sql) {
     'SELECT * FROM apps WHERE tenant_id = ? ORDER BY display_name',
   )
   const insertApp = sql.prepare<AppRowRaw>(
-    `INSERT INTO apps (tenant_id, client_id, display_name, service_principal_id, secrets, certificates, management_application)
-     VALUES (@tenant_id, @client_id, @display_name, @service_principal_id, @secrets, @certificates, @management_application)`,
+    `INSERT INTO apps (tenant_id, client_id, display_name, service_principal_id, secrets, certificates, management_application, redirect_uris)
+     VALUES (@tenant_id, @client_id, @display_name, @service_principal_id, @secrets, @certificates, @management_application, @redirect_uris)`,
   )
 
   return {
@@ -103,6 +106,7 @@ export function createDirectoryRepository(sql: Sql) {
         secrets: JSON.stringify(row.secrets),
         certificates: JSON.stringify(row.certificates),
         management_application: row.management_application ? 1 : 0,
+        redirect_uris: JSON.stringify(row.redirect_uris),
       }),
   }
 }

@@ -10,6 +10,7 @@ import { entraErrors } from '../errors/index.ts'
 import { passwordMatches } from './grants/password.ts'
 import { CODE_LIFETIME_SECONDS, type CodeGrant } from './grants/authorization-code.ts'
 import { resolveClient, WELL_KNOWN_PUBLIC_CLIENTS } from './clients.ts'
+import { assertRegisteredRedirect } from './redirect-uris.ts'
 import { messagePage, signInPage } from './pages.ts'
 import { resolveTenantSegment, tenantOfUpn, type TenantSegment } from './tenant-segment.ts'
 import { htmlPage, pageErrorResponses, redirect } from './responses.ts'
@@ -18,11 +19,10 @@ import { htmlPage, pageErrorResponses, redirect } from './responses.ts'
  * GET /{tenant}/oauth2/v2.0/authorize shows a small sign-in page (pick a user, enter the
  * password); POST signs in and redirects back with `code`. `login_hint` signs that user in at
  * once, for tests that want no page.
- * The well-known public clients (Azure PowerShell, the Azure CLI, the CLI for Microsoft 365) have
- * `http://localhost` registered, which Entra matches on any port: any other redirect URI is
- * refused (AADSTS50011), so a page cannot have a code sent to a site of its own.
- * EMULATOR: the tenant's own apps have no registered redirect URIs in the emulator's data; any
- * absolute http(s) URI is accepted for them.
+ * A redirect URI the client has not registered is refused (AADSTS50011, redirect-uris.ts), so a
+ * page cannot have a code sent to a site of its own: the well-known public clients (Azure
+ * PowerShell, the Azure CLI, the CLI for Microsoft 365) have `http://localhost` on any port, the
+ * tenant's apps what their fixture registers.
  */
 
 const AUTHORIZE_FIELDS = [
@@ -62,13 +62,6 @@ function redirectUriOf(params: AuthorizeParams): URL {
   throw entraErrors.malformedRequest("The request must contain an absolute http(s) 'redirect_uri'.")
 }
 
-/** `http://localhost` as Entra matches it for public clients: any port, any path. */
-function isLocalhostRedirect(url: URL): boolean {
-  return (
-    url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) && !url.username
-  )
-}
-
 const authorize: FastifyPluginAsyncTypebox = async (app) => {
   /** Checks what can be checked before a user is known; errors here are pages, not redirects. */
   function validate(segment: TenantSegment, params: AuthorizeParams) {
@@ -81,13 +74,14 @@ const authorize: FastifyPluginAsyncTypebox = async (app) => {
     if (params.code_challenge_method && !['S256', 'plain'].includes(params.code_challenge_method)) {
       throw entraErrors.malformedRequest("code_challenge_method must be 'S256' or 'plain'.")
     }
-    if (segment.kind === 'tenant') resolveClient(app.repos, segment.tenant.id, params.client_id)
-    else if (!WELL_KNOWN_PUBLIC_CLIENTS[params.client_id.toLowerCase()]) {
+    if (segment.kind !== 'tenant' && !WELL_KNOWN_PUBLIC_CLIENTS[params.client_id.toLowerCase()]) {
       throw entraErrors.appNotFound(params.client_id, segment.alias)
     }
-    if (WELL_KNOWN_PUBLIC_CLIENTS[params.client_id.toLowerCase()] && !isLocalhostRedirect(redirect)) {
-      throw entraErrors.redirectUriNotRegistered(params.redirect_uri!, params.client_id)
-    }
+    const client =
+      segment.kind === 'tenant'
+        ? resolveClient(app.repos, segment.tenant.id, params.client_id)
+        : ({ kind: 'public', clientId: params.client_id.toLowerCase() } as const)
+    assertRegisteredRedirect(client, redirect, params.redirect_uri!)
     return redirect
   }
 

@@ -204,5 +204,8 @@ export const entraErrors = {
       50011,
       `The redirect URI '${uri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.`,
     ),
+  // The text Entra shows on its sign-in page for an app with no redirect URI; the OAuth error is inferred.
+  noReplyAddress: () =>
+    entra(400, 'invalid_request', 500113, 'No reply address is registered for the application.'),
   clientMismatch: () => entra(400, 'invalid_grant', 70000, 'The grant was issued to another client.'),
 }

@@ -94,6 +94,7 @@ export function exportTenant(repos: Repositories, tenant: TenantRow): TenantFixt
       secrets: a.secrets,
       certificates: a.certificates.map((certificatePem) => ({ certificatePem })),
       managementApplication: a.management_application,
+      redirectUris: a.redirect_uris,
     })),
     environments,
     userDetails: repos.userDetails.listForTenant(tenant.id).map((d) => ({

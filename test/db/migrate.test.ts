@@ -13,6 +13,42 @@ import { cryptoRandom } from '../../server/random.ts'
 import { createRuntime, createStateService } from '../../server/state/state-service.ts'
 import { CONTOSO } from '../helpers/demo.ts'
 
+function seedDemo(db: ReturnType<typeof openDatabase>): void {
+  const repos = createRepositories(db)
+  const keys = createKeyRing(repos.tenants)
+  const clock = createControllableClock(systemClock)
+  const issuers = createIssuers(undefined)
+  const runtime = createRuntime({
+    ...{ keys, clock, random: cryptoRandom, issuers },
+    ...{ throttle: DEFAULT_THROTTLE, journal: DEFAULT_JOURNAL },
+  })
+  createStateService({
+    repos,
+    keys,
+    clock,
+    random: cryptoRandom,
+    fixtures: loadFixtureFile(DEMO_FIXTURES_PATH),
+    runtime,
+  }).seedInitial()
+}
+
+/** Copies every row of `from` into the same tables of `to`, in the columns `to` has. */
+function copyRows(from: ReturnType<typeof openDatabase>, to: ReturnType<typeof openDatabase>): void {
+  const tables = to
+    .prepare<[], { name: string }>(
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    )
+    .all()
+  to.pragma('foreign_keys = OFF')
+  for (const { name } of tables) {
+    const columns = to.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${name}')`).all()
+    const list = columns.map((c) => `"${c.name}"`).join(', ')
+    const insert = to.prepare(`INSERT INTO "${name}" (${list}) VALUES (${columns.map(() => '?').join(', ')})`)
+    for (const row of from.prepare(`SELECT ${list} FROM "${name}"`).raw().all()) insert.run(row)
+  }
+  to.pragma('foreign_keys = ON')
+}
+
 describe('migrations', () => {
   it('bring an empty database to the latest version, once', () => {
     const db = openDatabase(':memory:')
@@ -60,24 +96,15 @@ describe('migrations', () => {
   })
 
   it('rebuild tables (0006) keeping every row, the foreign keys and the constraints', () => {
+    // The demo tenant as today's repositories seed it, copied into a database at version 5.
+    const seeded = openDatabase(':memory:')
+    migrate(seeded)
+    seedDemo(seeded)
     const db = openDatabase(':memory:')
-    migrate(db, loadMigrations().slice(0, 5))
-    const repos = createRepositories(db)
-    const keys = createKeyRing(repos.tenants)
-    const clock = createControllableClock(systemClock)
-    const issuers = createIssuers(undefined)
-    const runtime = createRuntime({
-      ...{ keys, clock, random: cryptoRandom, issuers },
-      ...{ throttle: DEFAULT_THROTTLE, journal: DEFAULT_JOURNAL },
-    })
-    createStateService({
-      repos,
-      keys,
-      clock,
-      random: cryptoRandom,
-      fixtures: loadFixtureFile(DEMO_FIXTURES_PATH),
-      runtime,
-    }).seedInitial()
+    const upTo0006 = loadMigrations().slice(0, 6)
+    migrate(db, upTo0006.slice(0, 5))
+    copyRows(seeded, db)
+    seeded.close()
     db.prepare(
       "INSERT INTO oauth_grants (kind, id, tenant_id, data, expires_at) VALUES ('refresh', 'r1', ?, '{}', 1)",
     ).run(CONTOSO.tenantId)
@@ -91,7 +118,7 @@ describe('migrations', () => {
     expect(before['flow_permissions']!.length).toBeGreaterThan(5)
     expect(before['flows']!.length).toBeGreaterThan(3)
 
-    expect(migrate(db)).toBe(loadMigrations().length)
+    expect(migrate(db, upTo0006)).toBe(6)
     // Dropping the old tables cascaded to nothing: every row of every table is still there.
     expect(everyRow()).toEqual(before)
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
@@ -100,7 +127,7 @@ describe('migrations', () => {
         .prepare("SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
         .all()
     const fresh = openDatabase(':memory:')
-    migrate(fresh)
+    migrate(fresh, upTo0006)
     expect(schema(db)).toEqual(schema(fresh))
     fresh.close()
 
@@ -127,6 +154,26 @@ describe('migrations', () => {
       .prepare('SELECT count(*) AS n FROM flow_permissions WHERE environment = ? AND flow = ?')
       .get(flow.environment, flow.name)
     expect(left).toEqual({ n: 0 })
+    db.close()
+  })
+
+  it('give apps stored before 0007 no redirect URI, and keep every other column', () => {
+    const seeded = openDatabase(':memory:')
+    migrate(seeded)
+    seedDemo(seeded)
+    const db = openDatabase(':memory:')
+    migrate(db, loadMigrations().slice(0, 6))
+    copyRows(seeded, db)
+    const apps = (d: typeof db) =>
+      d.prepare<[], Record<string, unknown>>('SELECT * FROM apps ORDER BY client_id').all()
+    const before = apps(db)
+    expect(before.length).toBeGreaterThan(1)
+    expect(migrate(db, loadMigrations().slice(0, 7))).toBe(7)
+    expect(apps(db)).toEqual(before.map((a) => ({ ...a, redirect_uris: '[]' })))
+    expect(apps(seeded).map((a) => JSON.parse(a['redirect_uris'] as string))).toContainEqual([
+      'https://reporting.contoso.com/auth/callback',
+    ])
+    seeded.close()
     db.close()
   })
 

@@ -151,6 +151,34 @@ describe('@azure/msal-node', () => {
     expect(result.account?.username).toBe(CONTOSO.admin.upn)
     expect((await api(e, result.accessToken, permissionsOfInvoice)).status).toBe(200)
   })
+
+  it("ConfidentialClientApplication (a web app) with authorization code to the app's registered URIs only", async () => {
+    const e = await startHttpsEmulator()
+    const app = cca(e, { clientSecret: 'contoso-automation-secret' })
+    // The demo app registered http://localhost: a web app on a loopback port gets the code.
+    const redirectUri = 'http://localhost:5173/'
+    const url = await app.getAuthCodeUrl({ scopes: SCOPES, redirectUri, loginHint: CONTOSO.admin.upn })
+    const redirect = await fetch(url, { redirect: 'manual' })
+    expect(redirect.status).toBe(302)
+    const location = new URL(redirect.headers.get('location')!)
+    expect(location.origin + location.pathname).toBe(redirectUri)
+    const result = await app.acquireTokenByCode({
+      code: location.searchParams.get('code')!,
+      scopes: SCOPES,
+      redirectUri,
+    })
+    expect(result.account?.username).toBe(CONTOSO.admin.upn)
+    expect((await api(e, result.accessToken, permissionsOfInvoice)).status).toBe(200)
+
+    const elsewhere = 'https://evil.example/signin-oidc'
+    const refused = await fetch(
+      await app.getAuthCodeUrl({ scopes: SCOPES, redirectUri: elsewhere, loginHint: CONTOSO.admin.upn }),
+      { redirect: 'manual' },
+    )
+    expect(refused.status).toBe(400)
+    expect(refused.headers.get('location')).toBeNull()
+    expect(await refused.text()).toContain(`AADSTS50011: The redirect URI &#39;${elsewhere}&#39; specified`)
+  })
 })
 
 describe('@azure/identity', () => {
