@@ -1,8 +1,9 @@
-import type {
-  ConnectionFixture,
-  FixtureDocument,
-  SigningKeyFixture,
-  TenantFixture,
+import {
+  SUBSCRIPTION_POLICY_DEFAULTS,
+  type ConnectionFixture,
+  type FixtureDocument,
+  type SigningKeyFixture,
+  type TenantFixture,
 } from '../schemas/fixture.ts'
 import type { ConnectionRow } from './repositories/connections.ts'
 import type { Repositories } from './repositories/index.ts'
@@ -162,6 +163,19 @@ function seedTenant(repos: Repositories, tenant: TenantFixture, index: number, o
       consent_time: d.consentTime,
       service_settings_selection_time: d.serviceSettingsSelectionTime,
       consent_business_app_platform_time: d.consentBusinessAppPlatformTime,
+    })
+  }
+  for (const s of tenant.subscriptions ?? []) {
+    const policies = { ...SUBSCRIPTION_POLICY_DEFAULTS, ...s.subscriptionPolicies }
+    repos.subscriptions.insert({
+      subscription_id: lower(s.subscriptionId),
+      tenant_id: tenantId,
+      display_name: s.displayName,
+      state: s.state,
+      tags: s.tags ?? {},
+      location_placement_id: policies.locationPlacementId,
+      quota_id: policies.quotaId,
+      spending_limit: policies.spendingLimit,
     })
   }
   tenant.connections?.forEach((connection, i) => {

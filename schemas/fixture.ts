@@ -183,6 +183,39 @@ export const ConnectionFixture = Type.Object(
 )
 export type ConnectionFixture = Static<typeof ConnectionFixture>
 
+/** Defaults of a subscription's policies: a pay-as-you-go subscription in the public cloud. */
+export const SUBSCRIPTION_POLICY_DEFAULTS = {
+  locationPlacementId: 'Public_2014-09-01',
+  quotaId: 'PayAsYouGo_2014-09-01',
+  spendingLimit: 'Off',
+} as const
+
+/** An Azure subscription of the tenant, as ARM's `GET /subscriptions` lists it (`az login` shows it). */
+export const SubscriptionFixture = Type.Object(
+  {
+    subscriptionId: Guid,
+    displayName: Name,
+    state: Type.Enum(['Enabled', 'Warned', 'PastDue', 'Disabled', 'Deleted']),
+    tags: Type.Optional(
+      Type.Record(Type.String({ minLength: 1, maxLength: 512 }), Type.String({ maxLength: 256 }), {
+        maxProperties: 50,
+      }),
+    ),
+    subscriptionPolicies: Type.Optional(
+      Type.Object(
+        {
+          locationPlacementId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+          quotaId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+          spendingLimit: Type.Optional(Type.Enum(['On', 'Off', 'CurrentPeriodOff'])),
+        },
+        { ...strict, description: `Defaults: ${JSON.stringify(SUBSCRIPTION_POLICY_DEFAULTS)}` },
+      ),
+    ),
+  },
+  strict,
+)
+export type SubscriptionFixture = Static<typeof SubscriptionFixture>
+
 export const TenantFixture = Type.Object(
   {
     id: Guid,
@@ -199,6 +232,7 @@ export const TenantFixture = Type.Object(
     environments: Type.Array(EnvironmentFixture),
     userDetails: Type.Array(UserDetailsFixture),
     connections: Type.Optional(Type.Array(ConnectionFixture)),
+    subscriptions: Type.Optional(Type.Array(SubscriptionFixture)),
   },
   strict,
 )

@@ -74,6 +74,9 @@ function semanticProblems(doc: FixtureDocument): string[] {
       else unique('signing key (certificate)', kid, `${at}/signingKey`)
     }
     tenant.connections?.forEach((c, i) => unique('connection id', c.id, `${at}/connections/${i}/id`, true))
+    tenant.subscriptions?.forEach((s, i) =>
+      unique('subscription id', s.subscriptionId, `${at}/subscriptions/${i}/subscriptionId`),
+    )
     tenant.users.forEach((u, i) => {
       unique('object id', u.objectId, `${at}/users/${i}/objectId`)
       unique('user principal name', u.userPrincipalName, `${at}/users/${i}/userPrincipalName`)

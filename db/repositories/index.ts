@@ -8,6 +8,7 @@ import { createMetaRepository } from './meta.ts'
 import { createOAuthGrantsRepository } from './oauth-grants.ts'
 import { createPermissionsRepository } from './permissions.ts'
 import { createReadCache } from './read-cache.ts'
+import { createSubscriptionsRepository } from './subscriptions.ts'
 import { createTenantsRepository } from './tenants.ts'
 import { createUserDetailsRepository } from './user-details.ts'
 
@@ -35,6 +36,7 @@ export function createRepositories(db: Db) {
     approvals: createApprovalsRepository(sql),
     grants: createOAuthGrantsRepository(sql),
     connections: createConnectionsRepository(sql),
+    subscriptions: createSubscriptionsRepository(sql),
   }
 }
 export type Repositories = ReturnType<typeof createRepositories>

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 
-import { ArmSubscriptionList, ArmTenantList } from '../../schemas/arm.ts'
+import type { SubscriptionRow } from '../../db/repositories/subscriptions.ts'
+import { ArmSubscriptionList, ArmTenantList, type ArmSubscription } from '../../schemas/arm.ts'
 import { ErrorEnvelope, HOST_NOT_ALLOWED } from '../../schemas/common.ts'
 import { described, presetResponses } from '../../schemas/responses.ts'
 import { ARM_AUDIENCES } from '../auth/audiences.ts'
@@ -83,13 +84,35 @@ export default async function azureResourceManager(app: FastifyInstance): Promis
     {
       schema: {
         operationId: 'ARM-ListSubscriptions',
-        summary: "The caller tenant's subscriptions (none: the emulator models no Azure subscription)",
+        summary: "The caller tenant's subscriptions, from the fixtures",
         tags: TAGS,
         querystring: ApiVersionQuery,
         response: { 200: ArmSubscriptionList, ...errorResponses },
       },
     },
-    // EMULATOR: no tenant has an Azure subscription; `az login --allow-no-subscriptions` signs in.
-    () => ({ count: { type: 'Total' as const, value: 0 }, value: [] }),
+    (request) => {
+      const tenantId = callerOf(request).tenantId
+      const value = repos.subscriptions.listForTenant(tenantId).map(toArmSubscription)
+      return { count: { type: 'Total' as const, value: value.length }, value }
+    },
   )
+}
+
+/** A stored subscription in ARM's shape; `tags` only when it has some, as ARM writes it. */
+function toArmSubscription(row: SubscriptionRow): ArmSubscription {
+  return {
+    id: `/subscriptions/${row.subscription_id}`,
+    authorizationSource: 'RoleBased',
+    managedByTenants: [],
+    ...(Object.keys(row.tags).length > 0 ? { tags: row.tags } : {}),
+    subscriptionId: row.subscription_id,
+    tenantId: row.tenant_id,
+    displayName: row.display_name,
+    state: row.state,
+    subscriptionPolicies: {
+      locationPlacementId: row.location_placement_id,
+      quotaId: row.quota_id,
+      spendingLimit: row.spending_limit,
+    },
+  }
 }

@@ -73,6 +73,11 @@ export function cloneTenant(
       objectId: map(d.objectId),
       puid: Buffer.from(random.token(8), 'base64url').toString('hex').toUpperCase(),
     })),
+    ...(template.subscriptions
+      ? {
+          subscriptions: template.subscriptions.map((s) => ({ ...s, subscriptionId: map(s.subscriptionId) })),
+        }
+      : {}),
     ...(template.connections
       ? {
           connections: template.connections.map((c) => ({

@@ -106,6 +106,17 @@ export function exportTenant(repos: Repositories, tenant: TenantRow): TenantFixt
       consentBusinessAppPlatformTime: d.consent_business_app_platform_time,
     })),
     ...(connections.length > 0 ? { connections } : {}),
+    subscriptions: repos.subscriptions.listForTenant(tenant.id).map((s) => ({
+      subscriptionId: s.subscription_id,
+      displayName: s.display_name,
+      state: s.state,
+      ...(Object.keys(s.tags).length > 0 ? { tags: s.tags } : {}),
+      subscriptionPolicies: {
+        locationPlacementId: s.location_placement_id,
+        quotaId: s.quota_id,
+        spendingLimit: s.spending_limit,
+      },
+    })),
   }
 }
 

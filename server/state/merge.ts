@@ -29,6 +29,7 @@ const ENTITY_KEYS: Record<string, string> = {
   apps: 'clientId',
   userDetails: 'objectId',
   connections: 'id',
+  subscriptions: 'subscriptionId',
 }
 
 function mergeEnvironment(existing: Entity, patch: Entity): Entity {
@@ -58,7 +59,7 @@ function mergeTenant(existing: Entity, patch: Entity): Entity {
 
 /**
  * PATCH /_emulator/state: merges a partial fixture document into the current state. Tenants are
- * matched by `id` (or `name`); users, groups, apps, user details and connections by their ids;
+ * matched by `id` (or `name`); users, groups, apps, user details, connections and subscriptions by their ids;
  * environments by name, and their flows and approvals by name. Nothing is removed by a patch.
  * The result is validated as a whole before anything is written.
  */

@@ -57,18 +57,21 @@ describe.skipIf(!available)('the Azure CLI, through the proxy', () => {
       HOME: emulator.scratch,
     }
     const approver = deviceCodeApprover(emulator)
-    const login = await run(
-      'az',
-      ['login', ...LOGINS[name]!, '--allow-no-subscriptions', '--output', 'json'],
-      env,
-      {
-        onOutput: name.includes('device') ? approver.onOutput : undefined,
-      },
-    )
+    const login = await run('az', ['login', ...LOGINS[name]!, '--output', 'json'], env, {
+      onOutput: name.includes('device') ? approver.onOutput : undefined,
+    })
     expect(login.code, login.stdout + login.stderr).toBe(0)
     if (name.includes('device')) await approver.done
+    // The demo tenant's subscription, from ARM's /subscriptions: no --allow-no-subscriptions needed.
     const accounts = JSON.parse(login.stdout) as { tenantId: string; user: { name: string; type: string } }[]
-    expect(accounts[0]).toMatchObject({ tenantId: CONTOSO.tenantId })
+    expect(accounts).toHaveLength(1)
+    expect(accounts[0]).toMatchObject({
+      id: CONTOSO.subscription.id,
+      name: CONTOSO.subscription.displayName,
+      state: 'Enabled',
+      isDefault: true,
+      tenantId: CONTOSO.tenantId,
+    })
     expect(accounts[0]!.user.type).toBe(name.startsWith('service') ? 'servicePrincipal' : 'user')
 
     const rest = (method: string, path: string) =>

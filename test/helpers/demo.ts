@@ -14,6 +14,7 @@ export const CONTOSO = {
     spId: '1d10d81d-6ee7-42d5-8e34-d50768b5d3e3',
   },
   reportingApp: { clientId: 'ca7c1178-7ca0-4e13-b919-96237a8b3a6d' },
+  subscription: { id: '62a6ff1b-8cee-4282-8e2f-7f1d50fa7481', displayName: 'Contoso Automation' },
   flows: {
     invoiceApproval: '23d920c4-0119-4d63-b3dc-07bb4ff5bf9d',
     nightlyCleanup: '78fcd43b-7977-48bb-baa0-1da33adee558',

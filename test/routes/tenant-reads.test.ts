@@ -154,7 +154,10 @@ describe('ARM: GET /subscriptions and /tenants', () => {
     })
     const subscriptions = await t.as(token, { method: 'GET', url: '/subscriptions?api-version=2020-01-01' })
     expect(subscriptions.statusCode).toBe(200)
-    expect(subscriptions.json()).toEqual({ count: { type: 'Total', value: 0 }, value: [] })
+    expect(subscriptions.json()).toMatchObject({
+      count: { type: 'Total', value: 1 },
+      value: [{ subscriptionId: CONTOSO.subscription.id, tenantId: CONTOSO.tenantId, state: 'Enabled' }],
+    })
   })
 
   it('refuses a token for another resource, no token, and a missing or undated api-version', async () => {
