@@ -1,4 +1,5 @@
 import {
+  EMPTY_TRIGGER_OUTPUTS,
   SUBSCRIPTION_POLICY_DEFAULTS,
   type ConnectionFixture,
   type FixtureDocument,
@@ -141,6 +142,9 @@ function seedTenant(repos: Repositories, tenant: TenantFixture, index: number, o
           name: run.name,
           status: run.status,
           start_time: run.startTime,
+          end_time: run.endTime ?? null,
+          trigger_name: run.trigger?.name ?? 'manual',
+          trigger_outputs: JSON.stringify(run.trigger?.outputs ?? EMPTY_TRIGGER_OUTPUTS),
         })
       }
     }

@@ -99,9 +99,32 @@ export const FlowRunFixture = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 128 }),
     status: Type.Enum(['Succeeded', 'Failed', 'Running', 'Cancelled']),
     startTime: FlowTimestamp,
+    endTime: Type.Optional(
+      Type.Unsafe<string>({ ...FlowTimestamp, description: 'When the run ended; none while it is Running' }),
+    ),
+    trigger: Type.Optional(
+      Type.Object(
+        {
+          name: Type.String({
+            minLength: 1,
+            maxLength: 128,
+            description: "The trigger's name; default manual",
+          }),
+          outputs: Type.Optional(
+            Type.Record(Type.String(), Type.Unknown(), {
+              description: 'What the trigger returned (headers, body), served at outputsLink; default empty',
+            }),
+          ),
+        },
+        strict,
+      ),
+    ),
   },
   strict,
 )
+
+/** A trigger's outputs when the fixture gives none. */
+export const EMPTY_TRIGGER_OUTPUTS = { headers: {}, body: {} }
 
 export const FlowFixture = Type.Object(
   {

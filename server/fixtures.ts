@@ -52,6 +52,14 @@ export function validateFixtureDocument(value: unknown, source: string): Fixture
   return value
 }
 
+/** A Running run has not ended; any other ended, not before it started. */
+function runTimesProblem(run: { status: string; startTime: string; endTime?: string }): string | undefined {
+  if (run.endTime === undefined) return undefined
+  if (run.status === 'Running') return 'a Running run has no end time'
+  if (Date.parse(run.endTime) < Date.parse(run.startTime)) return 'ends before its startTime'
+  return undefined
+}
+
 /** Rules a JSON schema cannot say: uniqueness across the document and references between objects. */
 function semanticProblems(doc: FixtureDocument): string[] {
   const problems: string[] = []
@@ -124,9 +132,11 @@ function semanticProblems(doc: FixtureDocument): string[] {
           }
           principals.add(id)
         })
-        flow.runs?.forEach((run, i) =>
-          unique(`run name of flow ${flow.name}`, run.name, `${flowAt}/runs/${i}/name`),
-        )
+        flow.runs?.forEach((run, i) => {
+          unique(`run name of flow ${flow.name}`, run.name, `${flowAt}/runs/${i}/name`)
+          const problem = runTimesProblem(run)
+          if (problem) problems.push(`${flowAt}/runs/${i}/endTime: ${problem}`)
+        })
       })
       env.approvals.forEach((a, i) =>
         unique(`approval name in ${env.name}`, a.name, `${envAt}/approvals/${i}/name`),

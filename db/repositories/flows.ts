@@ -20,6 +20,11 @@ export interface FlowRunRow {
   name: string
   status: string
   start_time: string
+  /** Null while the run is running. */
+  end_time: string | null
+  trigger_name: string
+  /** The trigger's outputs, JSON. */
+  trigger_outputs: string
 }
 
 export function createFlowsRepository(sql: Sql) {
@@ -67,7 +72,8 @@ export function createFlowsRepository(sql: Sql) {
     'SELECT * FROM flow_runs WHERE environment = @environment AND flow = @flow AND name = @name',
   )
   const insertRun = sql.prepare<FlowRunRow>(
-    'INSERT INTO flow_runs (environment, flow, name, status, start_time) VALUES (@environment, @flow, @name, @status, @start_time)',
+    `INSERT INTO flow_runs (environment, flow, name, status, start_time, end_time, trigger_name, trigger_outputs)
+     VALUES (@environment, @flow, @name, @status, @start_time, @end_time, @trigger_name, @trigger_outputs)`,
   )
 
   return {

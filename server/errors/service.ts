@@ -101,6 +101,15 @@ export const errors = {
   // EMULATOR: inferred from Logic Apps, which runs flows: the Flow RP's answer for an unknown run is not captured.
   flowRunNotFound: (run: string) =>
     new ServiceError(404, 'WorkflowRunNotFound', `The workflow run '${run}' could not be found.`),
+  // EMULATOR: inferred from Logic Apps' signed content links (sig, se); the codes are not captured.
+  invalidContentSignature: () =>
+    new ServiceError(
+      403,
+      'DirectApiInvalidAuthorizationSignature',
+      'The provided authorization signature is not valid.',
+    ),
+  contentLinkExpired: () =>
+    new ServiceError(403, 'DirectApiAuthorizationExpired', 'The provided authorization has expired.'),
   // EMULATOR: inferred; restoring a flow that is not in the recycle bin answers like a missing flow.
   deletedFlowNotFound: (flow: string) =>
     new ServiceError(404, 'FlowNotFound', `Could not find soft-deleted flow '${flow}'.`),

@@ -9,6 +9,7 @@ import approvals from './approvals.ts'
 import environments from './environments.ts'
 import flows from './flows.ts'
 import permissions from './permissions.ts'
+import runContents from './run-contents.ts'
 import runs from './runs.ts'
 import { FLOW_SURFACE, type Surface } from './surface.ts'
 import users from './users.ts'
@@ -65,11 +66,16 @@ function addFlowApiGate(app: FastifyInstance, options: { admin: boolean }): void
 export default async function flowAdminApi(app: FastifyInstance): Promise<void> {
   addFlowApiGate(app, { admin: true })
   await registerAdminOperations(app, FLOW_SURFACE)
-  await app.register(runs, { surface: FLOW_SURFACE })
+  await app.register(runs, { asAdmin: true })
 }
 
 /** The Flow API's own routes for any caller of the tenant, under FLOW_PROVIDER_PREFIX. */
 export async function flowTenantApi(app: FastifyInstance): Promise<void> {
-  addFlowApiGate(app, { admin: false })
-  await app.register(environments)
+  await app.register(async (gated) => {
+    addFlowApiGate(gated, { admin: false })
+    await gated.register(environments)
+    await gated.register(runs, { asAdmin: false })
+  })
+  // Signed links, read without a token: outside the gate.
+  await app.register(runContents)
 }

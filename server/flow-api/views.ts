@@ -4,7 +4,7 @@ import type { PermissionRow } from '../../db/repositories/permissions.ts'
 import type { UserDetailsRow } from '../../db/repositories/user-details.ts'
 import type { Environment } from '../../schemas/environment.ts'
 import type { Flow } from '../../schemas/flow.ts'
-import type { FlowRun } from '../../schemas/flow-run.ts'
+import type { ContentLink, FlowRun } from '../../schemas/flow-run.ts'
 import type { Permission } from '../../schemas/permission.ts'
 import type { UserDetails } from '../../schemas/user-details.ts'
 
@@ -82,7 +82,7 @@ export function toEnvironment(row: EnvironmentRow): Environment {
  * A run as the runs list shows it. EMULATOR: runs are stored with a name, a status and a start
  * time only; the trigger is named `manual`, and no end time or inputs/outputs links are given.
  */
-export function toFlowRun(row: FlowRunRow, env: EnvironmentRow): FlowRun {
+export function toFlowRun(row: FlowRunRow, env: EnvironmentRow, outputsLink: ContentLink): FlowRun {
   const correlation = { clientTrackingId: row.name }
   return {
     name: row.name,
@@ -90,9 +90,19 @@ export function toFlowRun(row: FlowRunRow, env: EnvironmentRow): FlowRun {
     type: 'Microsoft.ProcessSimple/environments/flows/runs',
     properties: {
       startTime: row.start_time,
+      ...(row.end_time === null ? {} : { endTime: row.end_time }),
       status: row.status,
       correlation,
-      trigger: { name: 'manual', startTime: row.start_time, correlation, status: 'Succeeded' },
+      // The trigger fired when the run started: it succeeded, at once.
+      trigger: {
+        name: row.trigger_name,
+        outputsLink,
+        startTime: row.start_time,
+        endTime: row.start_time,
+        correlation,
+        code: 'OK',
+        status: 'Succeeded',
+      },
     },
   }
 }

@@ -46,6 +46,11 @@ export function exportTenant(repos: Repositories, tenant: TenantRow): TenantFixt
                 name: r.name,
                 status: r.status as 'Succeeded',
                 startTime: r.start_time,
+                ...optional('endTime', r.end_time),
+                trigger: {
+                  name: r.trigger_name,
+                  outputs: JSON.parse(r.trigger_outputs) as Record<string, unknown>,
+                },
               })),
             }
           : {}),

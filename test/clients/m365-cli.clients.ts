@@ -75,18 +75,23 @@ const LOGINS: Record<string, { args: string[]; appOnly: boolean }> = {
   'device code': { args: ['--authType', 'deviceCode', '--appId', M365_APP], appOnly: false },
 }
 
+/** The CLI with a home of its own, through the emulator's proxy, telemetry off. */
+async function m365Session() {
+  const env = {
+    HOME: mkdtempSync(join(emulator.scratch, 'm365-')),
+    HTTPS_PROXY: emulator.proxyUrl,
+    NODE_EXTRA_CA_CERTS: emulator.caPath,
+    CLIMICROSOFT365_NOUPDATE: '1',
+  }
+  const m365 = (args: string[], onOutput?: (text: string) => void) =>
+    run(process.execPath, [M365, ...args], env, { onOutput })
+  await m365(['cli', 'config', 'set', '--key', 'disableTelemetry', '--value', 'true'])
+  return m365
+}
+
 describe.skipIf(!available)('the CLI for Microsoft 365, through the proxy', () => {
   it.each(Object.keys(LOGINS))('m365 login %s, then the Flow API', async (name) => {
-    const home = mkdtempSync(join(emulator.scratch, 'm365-'))
-    const env = {
-      HOME: home,
-      HTTPS_PROXY: emulator.proxyUrl,
-      NODE_EXTRA_CA_CERTS: emulator.caPath,
-      CLIMICROSOFT365_NOUPDATE: '1',
-    }
-    const m365 = (args: string[], onOutput?: (text: string) => void) =>
-      run(process.execPath, [M365, ...args], env, { onOutput })
-    await m365(['cli', 'config', 'set', '--key', 'disableTelemetry', '--value', 'true'])
+    const m365 = await m365Session()
     const { args, appOnly } = LOGINS[name]!
     const approver = deviceCodeApprover(emulator)
     const login = await m365(
@@ -151,5 +156,47 @@ describe.skipIf(!available)('the CLI for Microsoft 365, through the proxy', () =
       '--asAdmin',
     ])
     expect(disable.code, disable.stderr).toBe(0)
+  })
+
+  it("m365 flow run get --withTrigger: a run's end and its trigger's outputs, for the flow's owner", async () => {
+    const m365 = await m365Session()
+    const login = await m365([
+      'login',
+      '--authType',
+      'password',
+      '--appId',
+      M365_APP,
+      '--userName',
+      CONTOSO.maker.upn,
+      '--password',
+      DEMO_PASSWORD,
+      '--tenant',
+      CONTOSO.tenantId,
+    ])
+    expect(login.code, login.stdout + login.stderr).toBe(0)
+    const get = await m365([
+      'flow',
+      'run',
+      'get',
+      '--environmentName',
+      CONTOSO.defaultEnv,
+      '--flowName',
+      CONTOSO.flows.invoiceApproval,
+      '--name',
+      '08585093841234567890123456789CU01',
+      '--withTrigger',
+      '--output',
+      'json',
+    ])
+    expect(get.code, get.stderr).toBe(0)
+    expect(JSON.parse(get.stdout)).toMatchObject({
+      name: '08585093841234567890123456789CU01',
+      startTime: '2025-06-12T07:00:03.0000000Z',
+      endTime: '2025-06-12T07:00:41.5000000Z',
+      status: 'Succeeded',
+      triggerName: 'manual',
+      // The CLI fetches outputsLink without a token and shows the outputs' body.
+      triggerInformation: { invoiceId: 'INV-1001', amount: 1250, currency: 'EUR' },
+    })
   })
 })

@@ -84,12 +84,23 @@ describe('GET .../scopes/admin/environments/{env}/flows/{flow}/runs', () => {
       type: 'Microsoft.ProcessSimple/environments/flows/runs',
       properties: {
         startTime: '2025-06-13T07:00:02.0000000Z',
+        endTime: '2025-06-13T07:00:09.2500000Z',
         status: 'Failed',
         correlation,
         trigger: {
           name: 'manual',
+          outputsLink: {
+            uri: expect.stringMatching(
+              `^http://localhost:80${ENVIRONMENTS}/${CONTOSO.defaultEnv}/flows/${CONTOSO.flows.invoiceApproval}/runs/${run}/contents/TriggerOutputs\\?api-version=2016-06-01&se=2026-01-16T10%3A00%3A00.0000000Z&sp=%2Fruns%2F${run}%2Fcontents%2FTriggerOutputs%2Fread&sv=1.0&sig=[\\w-]{43}$`,
+            ),
+            contentVersion: expect.any(String),
+            contentSize: expect.any(Number),
+            contentHash: { algorithm: 'md5', value: expect.any(String) },
+          },
           startTime: '2025-06-13T07:00:02.0000000Z',
+          endTime: '2025-06-13T07:00:02.0000000Z',
           correlation,
+          code: 'OK',
           status: 'Succeeded',
         },
       },
