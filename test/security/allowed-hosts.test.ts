@@ -3,7 +3,6 @@ import { request as httpRequest } from 'node:http'
 import { describe, expect, it, onTestFinished } from 'vitest'
 
 import { buildApp } from '../../server/app.ts'
-import { hostProblem, type Arrival, type HostPolicy } from '../../server/hosts/allowed-hosts.ts'
 import { listen } from '../../server/listen.ts'
 import { expectServiceError } from '../helpers/assertions.ts'
 import { buildTestApp } from '../helpers/build-test-app.ts'
@@ -157,31 +156,5 @@ describe('the Host allow-list (DNS rebinding)', () => {
     expect(await get(`localhost:${port}`)).toBe(200)
     expect(await get(`localhost:${port === 65535 ? 1 : port + 1}`)).toBe(403)
     expect(await get(`evil.example:${port}`)).toBe(403)
-  })
-})
-
-describe('hostProblem', () => {
-  const policy: HostPolicy = { listenHost: '127.0.0.1', allowed: [] }
-  const direct: Arrival = { localPort: 7070, tls: false, proxiedHost: undefined }
-  const tunneled: Arrival = { localPort: 9000, tls: true, proxiedHost: 'login.microsoftonline.com' }
-
-  it.each([
-    [{ host: 'localhost:7070' }, direct, undefined],
-    [{ host: 'localhost' }, direct, 'Host'],
-    [{ host: 'localhost' }, { ...direct, localPort: 80 }, undefined],
-    [{ host: 'localhost' }, { ...direct, localPort: 443, tls: true }, undefined],
-    [{ host: '127.9.9.9:7070' }, direct, undefined],
-    [{ host: 'LOCALHOST:7070' }, direct, undefined],
-    [{ host: 'localhost.:7070' }, direct, 'Host'],
-    [{}, direct, 'Host'],
-    [{ host: 'localhost:7070', origin: 'null' }, direct, 'Origin'],
-    [{ host: 'localhost:7070', origin: 'http://127.0.0.1:5173' }, direct, undefined],
-    [{ host: 'login.microsoftonline.com' }, tunneled, undefined],
-    [{ host: 'api.flow.microsoft.com:443' }, tunneled, undefined],
-    [{ host: 'localhost:9000' }, tunneled, 'Host'],
-    [{ host: 'login.microsoftonline.com:8443' }, tunneled, 'Host'],
-    [{ host: 'login.microsoftonline.com', origin: 'https://evil.example' }, tunneled, 'Origin'],
-  ])('%j %j → %s', (headers, arrival, expected) => {
-    expect(hostProblem(headers, arrival, policy)?.header).toBe(expected)
   })
 })
