@@ -136,7 +136,9 @@ describe('every connection closes', () => {
     e.child.kill('SIGTERM')
     // No timeout flag is passed: with the defaults (30 s for headers) the handshake would stay open
     // well past the 3 s allowed here, so only the shutdown can close it in time.
-    const hung = new Promise((resolve) => setTimeout(() => resolve('still running after 10 s'), 10_000).unref())
+    const hung = new Promise((resolve) =>
+      setTimeout(() => resolve('still running after 10 s'), 10_000).unref(),
+    )
     expect(await Promise.race([e.exited, hung])).toBe(0)
     expect(Date.now() - started).toBeLessThan(3_000)
     socket.destroy()
