@@ -10,6 +10,7 @@ import { ARM_AUDIENCES } from '../auth/audiences.ts'
 import { createTokenVerifier } from '../auth/token-verifier.ts'
 import { errors } from '../errors/index.ts'
 import { authenticateThen, callerOf } from '../plugins/auth.ts'
+import { markSurface } from '../http/surface.ts'
 
 const TAGS = ['Azure Resource Manager']
 const ApiVersionQuery = Type.Object(
@@ -41,6 +42,7 @@ function checkArmApiVersion(request: FastifyRequest): void {
  * be for ARM. Every other ARM path stays unserved.
  */
 export default async function azureResourceManager(app: FastifyInstance): Promise<void> {
+  markSurface(app, 'arm')
   const typed = app.withTypeProvider<TypeBoxTypeProvider>()
   const { keys, clock, issuers, repos } = app
   const verify = createTokenVerifier({ keys, clock, issuers, audiences: ARM_AUDIENCES })

@@ -10,6 +10,7 @@ import { authenticateThen } from '../plugins/auth.ts'
 import { throttle } from '../plugins/throttle.ts'
 import { connectorKey } from '../throttle/connection-key.ts'
 import { resolveConnection } from './connections.ts'
+import { markSurface } from '../http/surface.ts'
 
 /** The connector's gateway path (flow-admin-api.md Appendix A): basePath, connection, backend path. */
 export const CONNECTOR_PREFIX = `/apim/microsoftflowforadmins/:connectionId${FLOW_ADMIN_PREFIX}`
@@ -41,6 +42,7 @@ const GATEWAY_HEADERS: Record<string, string> = {
  * Backend errors pass through unchanged, as the real gateway passes them.
  */
 export default async function connectorGateway(app: FastifyInstance): Promise<void> {
+  markSurface(app, 'connector')
   // One hook runs the checks in order: fewer hook hand-offs on every call.
   app.addHook('onRequest', function connectorGate(request, reply, done) {
     reply.headers(GATEWAY_HEADERS)

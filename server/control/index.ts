@@ -13,12 +13,14 @@ import state from './state.ts'
 import throttling from './throttling.ts'
 import tokens from './tokens.ts'
 import traffic from './traffic.ts'
+import { markSurface } from '../http/surface.ts'
 
 /**
  * The emulator's control plane, under /_emulator on every listener: loopback clients only, or
  * any client with the `--control-key`. Its own errors use the service envelope.
  */
 export default async function controlPlane(app: FastifyInstance): Promise<void> {
+  markSurface(app, 'control')
   app.addHook('onRequest', requireControlAccess)
   // The dashboard hears of every change, whoever made it (a test, a script, the dashboard itself).
   app.addHook('onResponse', async (request, reply) => {

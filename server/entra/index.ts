@@ -7,6 +7,7 @@ import discovery from './discovery.ts'
 import { sendEntraError } from './respond.ts'
 import token from './token.ts'
 import userRealm from './user-realm.ts'
+import { markSurface } from '../http/surface.ts'
 
 /** No script, no resource from anywhere, no framing; the page's own <style> only. */
 export const PAGE_HEADERS = {
@@ -22,6 +23,7 @@ export const PAGE_HEADERS = {
  * the tenants in the database. Its errors use Entra's shape, not the Flow API's.
  */
 export default async function entraId(app: FastifyInstance): Promise<void> {
+  markSurface(app, 'entra')
   const { clock, random } = app
   // OAuth requests are form-encoded (entra.md §0 item 4); duplicates keep the last value.
   app.addContentTypeParser(

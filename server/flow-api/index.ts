@@ -13,6 +13,7 @@ import runContents from './run-contents.ts'
 import runs from './runs.ts'
 import { FLOW_SURFACE, type Surface } from './surface.ts'
 import users from './users.ts'
+import { markSurface } from '../http/surface.ts'
 
 /** Where the Flow service serves its admin operations (flow-admin-api.md §1.1). */
 export const FLOW_PROVIDER_PREFIX = '/providers/Microsoft.ProcessSimple'
@@ -64,6 +65,7 @@ function addFlowApiGate(app: FastifyInstance, options: { admin: boolean }): void
 
 /** The Flow admin API, under FLOW_ADMIN_PREFIX. */
 export default async function flowAdminApi(app: FastifyInstance): Promise<void> {
+  markSurface(app, 'flow')
   addFlowApiGate(app, { admin: true })
   await registerAdminOperations(app, FLOW_SURFACE)
   await app.register(runs, { asAdmin: true })
@@ -71,6 +73,7 @@ export default async function flowAdminApi(app: FastifyInstance): Promise<void> 
 
 /** The Flow API's own routes for any caller of the tenant, under FLOW_PROVIDER_PREFIX. */
 export async function flowTenantApi(app: FastifyInstance): Promise<void> {
+  markSurface(app, 'flow')
   await app.register(async (gated) => {
     addFlowApiGate(gated, { admin: false })
     await gated.register(environments)

@@ -6,6 +6,7 @@ import { toServiceError } from '../http/service-errors.ts'
 import directory from './directory.ts'
 import { GraphError, graphErrors } from '../errors/index.ts'
 import { sendGraphError } from './respond.ts'
+import { markSurface } from '../http/surface.ts'
 
 /** Graph's own resource, in each spelling a Graph token carries it. */
 export const GRAPH_AUDIENCES: readonly string[] = [
@@ -23,6 +24,7 @@ export const GRAPH_PREFIX = '/v1.0'
  * for Graph; errors use Graph's envelope with its `innerError`.
  */
 export default async function graph(app: FastifyInstance): Promise<void> {
+  markSurface(app, 'graph')
   const { keys, clock, issuers } = app
   const verify = createTokenVerifier({ keys, clock, issuers, audiences: GRAPH_AUDIENCES })
   app.addHook('onRequest', async (request) => {

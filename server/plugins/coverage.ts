@@ -1,11 +1,12 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 
 import { COVERAGE_SURFACES, type CoverageSurface } from '../coverage/coverage.ts'
-import { connectionOf, operationIdOf, surfaceOf, tenantOf } from './journal.ts'
+import { connectionOf, operationIdOf, tenantOf } from '../http/request-facts.ts'
+import { surfaceOfRequest, surfaceOfRoute, type SurfaceName } from '../http/surface.ts'
 
-const isCoverageSurface = (surface: string): surface is CoverageSurface =>
-  (COVERAGE_SURFACES as readonly string[]).includes(surface)
+const isCoverageSurface = (surface: SurfaceName | undefined): surface is CoverageSurface =>
+  COVERAGE_SURFACES.some((covered) => covered === surface)
 
 /**
  * Contract coverage: each route of a client-facing surface declares its operation and the
@@ -14,15 +15,24 @@ const isCoverageSurface = (surface: string): surface is CoverageSurface =>
  */
 async function coverage(app: FastifyInstance) {
   const { coverage: tally } = app
+  // A route's surface is set by its surface's own onRoute hook, which runs after this one: the
+  // routes are read once every one is added.
+  const routes: RouteOptions[] = []
   app.addHook('onRoute', (route) => {
-    const schema = route.schema as { operationId?: string; hide?: boolean; response?: object } | undefined
-    const surface = surfaceOf(route.url, schema)
-    if (!schema?.operationId || schema.hide || !isCoverageSurface(surface)) return
-    tally.document(
-      surface,
-      schema.operationId,
-      Object.keys(schema.response ?? {}).filter((status) => /^\d{3}$/.test(status)),
-    )
+    routes.push(route)
+  })
+  app.addHook('onReady', (done) => {
+    for (const route of routes.splice(0)) {
+      const schema = route.schema as { operationId?: string; hide?: boolean; response?: object } | undefined
+      const surface = surfaceOfRoute(route)
+      if (!schema?.operationId || schema.hide || !isCoverageSurface(surface)) continue
+      tally.document(
+        surface,
+        schema.operationId,
+        Object.keys(schema.response ?? {}).filter((status) => /^\d{3}$/.test(status)),
+      )
+    }
+    done()
   })
   // An Entra URL names its tenant by id or domain: counted under the id, which a filter and a reset use.
   const tenantIdOf = (request: FastifyRequest): string | null => {
@@ -32,7 +42,7 @@ async function coverage(app: FastifyInstance) {
   }
   app.addHook('onResponse', (request, reply, done) => {
     const operationId = operationIdOf(request)
-    const surface = surfaceOf(request.url, request.routeOptions.schema)
+    const surface = surfaceOfRequest(request)
     if (operationId !== null && isCoverageSurface(surface)) {
       tally.record({
         surface,

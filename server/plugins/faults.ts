@@ -4,7 +4,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RequestPayload } fr
 import fp from 'fastify-plugin'
 
 import type { FaultRule } from '../faults/faults.ts'
-import { connectionOf, isEmulatorOwnPath, operationIdOf, tenantOf } from './journal.ts'
+import { connectionOf, operationIdOf, tenantOf } from '../http/request-facts.ts'
+import { isEmulatorOwn, surfaceOfRequest } from '../http/surface.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,7 +24,7 @@ async function faults(app: FastifyInstance) {
   app.decorateRequest('injectedFault', null)
   app.addHook('preParsing', (request, reply, payload, done) => {
     // Without rules (nearly always) no promise is made: the hook hands the body straight on.
-    if (rules.isEmpty() || isEmulatorOwnPath(request.url)) return done(null, payload)
+    if (rules.isEmpty() || isEmulatorOwn(surfaceOfRequest(request))) return done(null, payload)
     applyFault(request, reply, payload).then(
       (body) => done(null, body),
       (error: Error) => done(error),

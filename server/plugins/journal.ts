@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 
+import { isEmulatorOwn, surfaceOfRequest, type SurfaceName } from '../http/surface.ts'
 import type { JournalEntry } from '../journal/journal.ts'
-import { connectionName } from '../throttle/connection-key.ts'
+import { connectionOf, operationIdOf, tenantOf } from '../http/request-facts.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -11,33 +12,15 @@ declare module 'fastify' {
   }
 }
 
-/** What is not journaled: the emulator's own control plane and documents. */
-export function isEmulatorOwnPath(url: string): boolean {
-  return url.startsWith('/_emulator') || url.startsWith('/openapi.')
-}
+const isClientSurface = (
+  surface: SurfaceName | undefined,
+): surface is Exclude<JournalEntry['surface'], 'other'> =>
+  surface === 'flow' || surface === 'connector' || surface === 'entra' || surface === 'graph'
 
-/** The surface a URL (a request's, or a route's pattern) belongs to; Entra's routes carry its tag. */
-export function surfaceOf(url: string, schema: unknown): JournalEntry['surface'] {
-  if (url.startsWith('/providers/')) return 'flow'
-  if (url.startsWith('/apim/')) return 'connector'
-  if (url.startsWith('/v1.0/')) return 'graph'
-  const tags = (schema as { tags?: string[] } | undefined)?.tags
-  return tags?.includes('Entra ID') ? 'entra' : 'other'
-}
-
-/** The operationId of the route: the connector's own ids on both surfaces. */
-export function operationIdOf(request: FastifyRequest): string | null {
-  return (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId ?? null
-}
-
-/** The tenant a request is about: the caller's, or the `{tenant}` of an Entra URL. */
-export function tenantOf(request: FastifyRequest): string | null {
-  return request.caller?.tenantId ?? (request.params as { tenant?: string } | undefined)?.tenant ?? null
-}
-
-/** The connection a request counts against, as the journal and fault rules name it: the connection id, or the caller key. */
-export function connectionOf(request: FastifyRequest): string | null {
-  return request.connectionKey === null ? null : connectionName(request.connectionKey)
+/** The surface of the route a request matched, as the journal names it. */
+export function journalSurfaceOf(request: FastifyRequest): JournalEntry['surface'] {
+  const surface = surfaceOfRequest(request)
+  return isClientSurface(surface) ? surface : 'other'
 }
 
 async function journal(app: FastifyInstance) {
@@ -48,7 +31,7 @@ async function journal(app: FastifyInstance) {
     done(null, payload)
   })
   app.addHook('onResponse', (request, reply, done) => {
-    if (isEmulatorOwnPath(request.url)) return done()
+    if (isEmulatorOwn(surfaceOfRequest(request))) return done()
     const timeMs = clock.now().getTime() - reply.elapsedTime
     traffic.record(timeMs, reply.statusCode)
     if (!journal.enabled()) return done()
@@ -58,7 +41,7 @@ async function journal(app: FastifyInstance) {
       method: request.method,
       host: request.host,
       path: request.url,
-      surface: surfaceOf(request.url, request.routeOptions.schema),
+      surface: journalSurfaceOf(request),
       operationId: operationIdOf(request),
       connection: connectionOf(request),
       tenant: tenantOf(request),

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import { stringify } from 'yaml'
 
 import { withConnectorLabels } from '../connector/labels.ts'
+import { surfaceOfRoute } from '../http/surface.ts'
 import { version } from '../version.ts'
 
 /**
@@ -14,9 +15,9 @@ async function openapi(app: FastifyInstance) {
   await app.register(swagger, {
     // OpenAPI wants each operationId once; the connector surface serves the same operations as
     // the Flow API, so there it is prefixed, and the connector's own id is kept in an extension.
-    transform: ({ schema, url }) => {
+    transform: ({ schema, url, route }) => {
       const operationId = (schema as { operationId?: string } | undefined)?.operationId
-      if (!url.startsWith('/apim/') || !operationId) return { schema, url }
+      if (surfaceOfRoute(route) !== 'connector' || !operationId) return { schema, url }
       return {
         schema: {
           ...withConnectorLabels(operationId, schema as Record<string, unknown>),
@@ -60,8 +61,8 @@ async function openapi(app: FastifyInstance) {
       },
     },
   })
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
-  app.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) =>
+  app.get('/openapi.json', { schema: { hide: true }, config: { surface: 'docs' } }, async () => app.swagger())
+  app.get('/openapi.yaml', { schema: { hide: true }, config: { surface: 'docs' } }, async (_request, reply) =>
     reply.type('application/yaml').send(openApiYaml(app)),
   )
 }
