@@ -15,14 +15,16 @@ import { createKeyRing } from './auth/key-ring.ts'
 import { createTokenVerifier } from './auth/token-verifier.ts'
 import { createControllableClock, systemClock, type Clock } from './clock.ts'
 import connectorGateway, { CONNECTOR_PREFIX } from './connector/index.ts'
+import { withConnectorLabels } from './connector/labels.ts'
 import controlPlane from './control/index.ts'
+import dashboard from './dashboard/index.ts'
 import entraId from './entra/index.ts'
 import { errors } from './errors/index.ts'
 import { DEMO_FIXTURES_PATH, loadFixtureFile, validateFixtureDocument } from './fixtures.ts'
 import flowAdminApi, { FLOW_ADMIN_PREFIX, FLOW_PROVIDER_PREFIX, flowTenantApi } from './flow-api/index.ts'
 import { createEndpoints } from './endpoints.ts'
 import { createLiveEvents } from './live-events.ts'
-import { answerClientError } from './plugins/client-errors.ts'
+import { answerClientError } from './http/client-errors.ts'
 import { LazyChildLogger } from './plugins/lazy-logger.ts'
 import { BatchedLogDestination } from './log-destination.ts'
 import { graphErrors } from './errors/index.ts'
@@ -240,7 +242,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(errorHandler)
   await app.register(bodyParsers)
   await app.register(validation)
-  await app.register(openapi)
+  await app.register(openapi, { connectorLabels: withConnectorLabels })
   await app.register(throttleHeaders)
   await app.register(journal)
   await app.register(faults)
@@ -248,7 +250,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(flowAdminApi, { prefix: FLOW_ADMIN_PREFIX })
   await app.register(flowTenantApi, { prefix: FLOW_PROVIDER_PREFIX })
   await app.register(connectorGateway, { prefix: CONNECTOR_PREFIX })
-  await app.register(controlPlane)
+  await app.register(controlPlane, { extensions: [dashboard] })
   await app.register(entraId)
   await app.register(graph, { prefix: GRAPH_PREFIX })
   await app.register(azureResourceManager)

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify'
 
 import { DEFAULT_TIMEOUTS, type ConnectionTimeouts } from './config.ts'
 
-import { answerClientError } from './plugins/client-errors.ts'
+import { answerClientError } from './http/client-errors.ts'
 import { startProxy } from './proxy/proxy-server.ts'
 import { listenerOptions } from './timeouts.ts'
 import { loadCaFromFiles, loadOrCreateCa, loadOrCreateLocalhostCertificate } from './tls/local-ca.ts'

@@ -3,7 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 
 import { controlPlaneErrors } from '../errors/index.ts'
-import { proxiedHost } from '../proxy/proxied-sockets.ts'
+import { proxiedHost } from '../hosts/proxied-sockets.ts'
 import { isLoopbackAddress } from './loopback.ts'
 
 const digest = (value: string) => createHash('sha256').update(value).digest()

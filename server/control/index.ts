@@ -1,10 +1,9 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 
 import { requireControlAccess } from './access.ts'
 import clock from './clock.ts'
 import connections from './connections.ts'
 import coverage from './coverage.ts'
-import dashboard from '../dashboard/index.ts'
 import entryPoints from './entry-points.ts'
 import faults from './faults.ts'
 import health from './health.ts'
@@ -15,11 +14,22 @@ import tokens from './tokens.ts'
 import traffic from './traffic.ts'
 import { markSurface } from '../http/surface.ts'
 
+export interface ControlPlaneOptions {
+  /**
+   * Plugins served under the same access rule, such as the dashboard: given by the app, so the
+   * control plane does not import what builds on it.
+   */
+  extensions?: FastifyPluginAsync[]
+}
+
 /**
  * The emulator's control plane, under /_emulator on every listener: loopback clients only, or
  * any client with the `--control-key`. Its own errors use the service envelope.
  */
-export default async function controlPlane(app: FastifyInstance): Promise<void> {
+export default async function controlPlane(
+  app: FastifyInstance,
+  options: ControlPlaneOptions,
+): Promise<void> {
   markSurface(app, 'control')
   app.addHook('onRequest', requireControlAccess)
   // The dashboard hears of every change, whoever made it (a test, a script, the dashboard itself).
@@ -42,7 +52,7 @@ export default async function controlPlane(app: FastifyInstance): Promise<void> 
     faults,
     clock,
     throttling,
-    dashboard,
+    ...(options.extensions ?? []),
   ])
     await app.register(plugin)
 }

@@ -1,5 +1,5 @@
 import type { AllowedHost } from '../config.ts'
-import { interceptedHost } from '../proxy/intercepted-hosts.ts'
+import { interceptedHost } from './intercepted-hosts.ts'
 
 /**
  * Which `Host` (and `Origin`) values the emulator answers to. A web page can make a browser send

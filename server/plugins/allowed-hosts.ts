@@ -5,7 +5,7 @@ import fp from 'fastify-plugin'
 
 import { controlPlaneErrors, entraErrors } from '../errors/index.ts'
 import { hostProblem, type HostPolicy } from '../hosts/allowed-hosts.ts'
-import { proxiedHost } from '../proxy/proxied-sockets.ts'
+import { proxiedHost } from '../hosts/proxied-sockets.ts'
 
 /** Entra's routes answer in Entra's envelope; every other surface's error handler renders a ServiceError. */
 const isEntraRoute = (request: FastifyRequest) =>

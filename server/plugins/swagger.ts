@@ -3,15 +3,22 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { stringify } from 'yaml'
 
-import { withConnectorLabels } from '../connector/labels.ts'
 import { surfaceOfRoute } from '../http/surface.ts'
 import { version } from '../version.ts'
+
+export interface OpenApiOptions {
+  /**
+   * Adds the connector's own labels to an operation's schema on the connector surface: given by
+   * the app, as the connector builds on the plugins, not the other way round.
+   */
+  connectorLabels: (operationId: string, schema: Record<string, unknown>) => Record<string, unknown>
+}
 
 /**
  * The OpenAPI document, generated from the route schemas (the single source). `npm run openapi`
  * writes it to openapi.yaml; the running emulator serves it at /openapi.json and /openapi.yaml.
  */
-async function openapi(app: FastifyInstance) {
+async function openapi(app: FastifyInstance, { connectorLabels }: OpenApiOptions) {
   await app.register(swagger, {
     // OpenAPI wants each operationId once; the connector surface serves the same operations as
     // the Flow API, so there it is prefixed, and the connector's own id is kept in an extension.
@@ -20,7 +27,7 @@ async function openapi(app: FastifyInstance) {
       if (surfaceOfRoute(route) !== 'connector' || !operationId) return { schema, url }
       return {
         schema: {
-          ...withConnectorLabels(operationId, schema as Record<string, unknown>),
+          ...connectorLabels(operationId, schema as Record<string, unknown>),
           tags: ['Connector'],
           operationId: `Connector-${operationId}`,
           'x-ms-connector-operation-id': operationId,

@@ -5,13 +5,13 @@ import { TLSSocket } from 'node:tls'
 import type { FastifyInstance } from 'fastify'
 
 import { controlPlaneErrors, type ServiceError } from '../errors/index.ts'
-import { endWithServiceError } from '../plugins/client-errors.ts'
+import { endWithServiceError } from '../http/client-errors.ts'
 import type { ConnectionTimeouts } from '../config.ts'
 import { listenerOptions } from '../timeouts.ts'
 import type { LocalCa } from '../tls/local-ca.ts'
-import { interceptedHost } from './intercepted-hosts.ts'
+import { interceptedHost } from '../hosts/intercepted-hosts.ts'
 import { createLeafCertificates } from './leaf-certificates.ts'
-import { markProxied, proxiedHost } from './proxied-sockets.ts'
+import { markProxied, proxiedHost } from '../hosts/proxied-sockets.ts'
 
 export interface RunningProxy {
   url: string
