@@ -6,7 +6,7 @@ import { Compile } from 'typebox/compile'
 
 import { PACKAGE_ROOT } from '../db/package-root.ts'
 import { FixtureDocument } from '../schemas/fixture.ts'
-import { redirectUriProblem } from './entra/redirect-uris.ts'
+import { redirectUriProblem } from './auth/redirect-uri-rules.ts'
 import { certificateOfPfx } from './tls/pfx.ts'
 
 /** The demo tenant shipped with the emulator, loaded when no `--fixtures` is given. */
