@@ -1,4 +1,4 @@
-import { Type, type TObject } from 'typebox'
+import { Type, type TObject, type TProperties } from 'typebox'
 
 import { CONNECTION_ID_PATTERN } from '../../schemas/common.ts'
 
@@ -22,7 +22,7 @@ export interface Surface {
   rule(kind: RouteKind): ApiVersionRule
   query(kind: RouteKind): TObject
   /** The route's path parameters, with the surface's own (the connector's `connectionId`). */
-  params<T extends TObject>(params: T): T
+  params<P extends TProperties>(params: TObject<P>): TObject<P>
 }
 
 export const ConnectionId = Type.String({ pattern: CONNECTION_ID_PATTERN, description: 'Connection id' })
@@ -56,8 +56,8 @@ export const CONNECTOR_SURFACE: Surface = {
   servesFlowReads: false,
   rule: (kind) => (kind === 'userDetails' ? 'none' : 'optional'),
   // Typed as the route's own parameters: handlers never read connectionId, the surface's hooks do.
-  params: <T extends TObject>(params: T) =>
-    Type.Object({ connectionId: ConnectionId, ...params.properties }) as unknown as T,
+  params: <P extends TProperties>(params: TObject<P>): TObject<P> =>
+    Type.Object({ connectionId: ConnectionId, ...params.properties }),
   query: (kind) =>
     kind === 'userDetails'
       ? noVersion

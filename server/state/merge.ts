@@ -66,7 +66,7 @@ function mergeTenant(existing: Entity, patch: Entity): Entity {
 export function mergeFixture(current: FixtureDocument, patch: unknown): unknown {
   if (typeof patch !== 'object' || patch === null || !Array.isArray((patch as Entity)['tenants']))
     return patch
-  let tenants = current.tenants as unknown as Entity[]
+  let tenants: Entity[] = current.tenants
   for (const tenantPatch of (patch as { tenants: Entity[] }).tenants) {
     const key = typeof tenantPatch?.['id'] === 'string' ? 'id' : 'name'
     tenants = upsert(tenants, [tenantPatch], key, mergeTenant)
