@@ -6,10 +6,10 @@ import fp from 'fastify-plugin'
 import { controlPlaneErrors, entraErrors } from '../errors/index.ts'
 import { hostProblem, type HostPolicy } from '../hosts/allowed-hosts.ts'
 import { proxiedHost } from '../hosts/proxied-sockets.ts'
+import { surfaceOfRequest } from '../http/surface.ts'
 
 /** Entra's routes answer in Entra's envelope; every other surface's error handler renders a ServiceError. */
-const isEntraRoute = (request: FastifyRequest) =>
-  (request.routeOptions.schema as { tags?: string[] } | undefined)?.tags?.includes('Entra ID') === true
+const isEntraRoute = (request: FastifyRequest) => surfaceOfRequest(request) === 'entra'
 
 /**
  * The first check of every request on every listener: a `Host` or `Origin` the emulator is not
