@@ -4,8 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
 
-import { migrate } from '../db/migrate.ts'
-import { isReadOnly, openDatabase } from '../db/open.ts'
+import { isReadOnly } from '../db/open.ts'
 import { createRepositories, type Repositories } from '../db/repositories/index.ts'
 import type { FixtureDocument } from '../schemas/fixture.ts'
 import azureResourceManager from './arm/index.ts'
@@ -25,6 +24,7 @@ import flowAdminApi, { FLOW_ADMIN_PREFIX, FLOW_PROVIDER_PREFIX, flowTenantApi } 
 import { createEndpoints } from './endpoints.ts'
 import { createLiveEvents } from './live-events.ts'
 import { answerClientError } from './http/client-errors.ts'
+import { openStore } from './open-store.ts'
 import { LazyChildLogger } from './plugins/lazy-logger.ts'
 import { BatchedLogDestination } from './log-destination.ts'
 import { graphErrors } from './errors/index.ts'
@@ -120,11 +120,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const clock = createControllableClock(options.clock ?? systemClock)
   const random =
     options.random ?? (options.randomSeed === undefined ? cryptoRandom : seededRandom(options.randomSeed))
-  const db = openDatabase(options.db)
+  const db = openStore(options.db)
   let repos: Repositories
   let fixtures: FixtureDocument
   try {
-    migrate(db)
     repos = createRepositories(db)
     fixtures = loadFixtures(options.fixtures)
   } catch (error) {

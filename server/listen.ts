@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
 import type { AddressInfo, Server, Socket } from 'node:net'
+import { join } from 'node:path'
 
 import type { FastifyInstance } from 'fastify'
 
@@ -8,6 +9,7 @@ import { DEFAULT_TIMEOUTS, type ConnectionTimeouts } from './config.ts'
 
 import { answerClientError } from './http/client-errors.ts'
 import { startProxy } from './proxy/proxy-server.ts'
+import { listenFailure, StartupError } from './startup-error.ts'
 import { listenerOptions } from './timeouts.ts'
 import { loadCaFromFiles, loadOrCreateCa, loadOrCreateLocalhostCertificate } from './tls/local-ca.ts'
 
@@ -65,9 +67,6 @@ function trackSockets(server: Server): () => void {
  */
 export async function listen(app: FastifyInstance, options: ListenOptions): Promise<Listening> {
   const destroyHttpSockets = trackSockets(app.server)
-  await app.listen({ host: options.host, port: options.port })
-  const httpPort = (app.server.address() as AddressInfo).port
-  const httpUrl = `http://${urlHost(options.host)}:${httpPort}`
   const closers: (() => Promise<void>)[] = []
   const forcers: (() => void)[] = [() => app.server.closeAllConnections(), destroyHttpSockets]
   const idleClosers: (() => void)[] = [() => app.server.closeIdleConnections()]
@@ -86,14 +85,22 @@ export async function listen(app: FastifyInstance, options: ListenOptions): Prom
       clearInterval(sweep)
     }
   }
+  // A listener that fails to bind closes the app and the listeners already open: nothing is left
+  // holding the database or a port.
   try {
+    try {
+      await app.listen({ host: options.host, port: options.port })
+    } catch (error) {
+      throw listenFailure(error, '--port', options.port, options.host)
+    }
+    const httpUrl = `http://${urlHost(options.host)}:${(app.server.address() as AddressInfo).port}`
     const now = app.clock.now()
     // The one CA users trust: it issues the HTTPS listener's certificate and the proxy's.
     const needsCa = options.proxyPort !== undefined || (options.httpsPort !== 'off' && !options.tlsCert)
     const ca = needsCa
       ? options.caCert && options.caKey
         ? loadCaFromFiles(options.caCert, options.caKey, now)
-        : loadOrCreateCa(options.dataDir, now)
+        : inCaFolder(options.dataDir, () => loadOrCreateCa(options.dataDir, now))
       : undefined
 
     let httpsUrl: string | undefined
@@ -103,7 +110,9 @@ export async function listen(app: FastifyInstance, options: ListenOptions): Prom
       if (options.tlsCert && options.tlsKey) {
         tls = { cert: readFileSync(options.tlsCert, 'utf8'), key: readFileSync(options.tlsKey, 'utf8') }
       } else {
-        const leaf = loadOrCreateLocalhostCertificate(options.dataDir, ca!, now)
+        const leaf = inCaFolder(options.dataDir, () =>
+          loadOrCreateLocalhostCertificate(options.dataDir, ca!, now),
+        )
         tls = { cert: `${leaf.certificatePem}${ca!.certificatePem}`, key: leaf.privateKeyPem }
       }
       const https: HttpsServer = createHttpsServer(
@@ -113,7 +122,7 @@ export async function listen(app: FastifyInstance, options: ListenOptions): Prom
       https.on('clientError', answerClientError)
       forcers.push(trackSockets(https))
       await new Promise<void>((resolve, reject) => {
-        https.once('error', reject)
+        https.once('error', (error) => reject(listenFailure(error, '--https-port', httpsPort, options.host)))
         https.listen(httpsPort, options.host, () => resolve())
       })
       closers.push(
@@ -130,11 +139,14 @@ export async function listen(app: FastifyInstance, options: ListenOptions): Prom
 
     let proxyUrl: string | undefined
     if (options.proxyPort !== undefined) {
+      const proxyPort = options.proxyPort
       const proxy = await startProxy(app, {
         host: options.host,
-        port: options.proxyPort,
+        port: proxyPort,
         ca: ca!,
         timeouts: options.timeouts ?? DEFAULT_TIMEOUTS,
+      }).catch((error: unknown) => {
+        throw listenFailure(error, '--proxy-port', proxyPort, options.host)
       })
       closers.push(() => proxy.close())
       forcers.push(() => proxy.forceClose())
@@ -159,5 +171,21 @@ export async function listen(app: FastifyInstance, options: ListenOptions): Prom
   } catch (error) {
     await close()
     throw error
+  }
+}
+
+/**
+ * Reads or writes `<data-dir>/ca`. A folder it cannot create or a certificate it cannot read
+ * (damaged, half-copied) stops the start with the path, rather than a stack from OpenSSL.
+ */
+function inCaFolder<T>(dataDir: string, use: () => T): T {
+  try {
+    return use()
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new StartupError(
+      `cannot read or create the local CA in '${join(dataDir, 'ca')}' (${reason}); remove that folder to have a new CA generated, or pass --ca-cert and --ca-key`,
+      { cause: error },
+    )
   }
 }

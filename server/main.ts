@@ -1,13 +1,17 @@
+import { sep } from 'node:path'
+
 import { buildApp, type AppOptions } from './app.ts'
 import { print } from './command-options.ts'
 import { ConfigError, helpText, loadConfig, type EmulatorConfig } from './config.ts'
 import { isLoopbackAddress } from './control/loopback.ts'
 import { coverageFile } from './coverage/coverage.ts'
+import { prepareDataDir } from './data-dir.ts'
 import { writeAtomically } from './files.ts'
 import { FixtureError } from './fixtures.ts'
 import { FLOW_ADMIN_PREFIX } from './flow-api/index.ts'
 import { listen, type Listening } from './listen.ts'
 import { INTERCEPTED_HOSTS } from './hosts/intercepted-hosts.ts'
+import { StartupError } from './startup-error.ts'
 import { runTokenCommand } from './token-command.ts'
 import { version } from './version.ts'
 import { runWaitCommand } from './wait-command.ts'
@@ -23,6 +27,8 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig(argv, process.env)
   if (config.help) return print(helpText())
   if (config.version) return print(version)
+  showStacks = config.logLevel === 'debug' || config.logLevel === 'trace'
+  if (usesDataDir(config)) prepareDataDir(config.dataDir)
   // Signals are handled from the first moment, so a SIGTERM during start-up still exits cleanly.
   let shutdown: ((signal: string) => void) | undefined
   let pendingSignal: string | undefined
@@ -87,6 +93,17 @@ async function main(argv: string[]): Promise<number> {
   return -1
 }
 
+/** Set once the flags are read: a start-up failure then prints its stack too. */
+let showStacks = false
+
+/** The data folder holds the database (unless it lives elsewhere) and the generated CA. */
+function usesDataDir(config: EmulatorConfig): boolean {
+  const generatesCa =
+    config.caCert === undefined &&
+    (config.proxyPort !== undefined || (config.httpsPort !== 'off' && config.tlsCert === undefined))
+  return generatesCa || config.db.startsWith(`${config.dataDir}${sep}`)
+}
+
 /** How long a shutdown waits, once every connection is cut, before it exits regardless. */
 const STOP_GRACE_MS = 1000
 
@@ -143,8 +160,9 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code
   },
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof FixtureError) {
+    if (error instanceof ConfigError || error instanceof FixtureError || error instanceof StartupError) {
       console.error(`power-automate-admin-emulator: ${error.message}`)
+      if (showStacks) console.error(error.cause ?? error)
       process.exit(2)
     }
     console.error(error)

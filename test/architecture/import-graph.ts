@@ -23,6 +23,8 @@ export const LAYERS: readonly (readonly string[])[] = [
     'wait-command',
     'wait-for-ready',
     'command-options',
+    'open-store',
+    'data-dir',
   ],
   // Surfaces and control: what answers a client, each in its own folder.
   ['flow-api', 'connector', 'arm', 'entra', 'graph', 'control', 'dashboard', 'proxy'],
@@ -52,7 +54,7 @@ export const LAYERS: readonly (readonly string[])[] = [
     'log-format',
   ],
   // Configuration, read once.
-  ['config', 'settings', 'timeouts', 'files'],
+  ['config', 'settings', 'timeouts', 'files', 'startup-error'],
   // Data: repositories and migrations, and the schemas everything is typed by.
   ['db', 'schemas'],
 ]
