@@ -164,6 +164,9 @@ export function loadConfig(
       return [name, setting.parse(text, source)]
     }),
   ) as SettingValues
+  const explicit = (name: SettingName) => given.has(name) || env[envName(name)] !== undefined
+  // `--port 0` asks for free ports: HTTPS follows unless it was set (the proxy is off unless set).
+  if (values.port === 0 && !explicit('https-port')) values['https-port'] = 0
   return { ...configFrom(values), help, version }
 }
 

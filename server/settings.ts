@@ -233,7 +233,7 @@ export const SETTINGS = {
   host: text({ help: 'Interface to listen on', default: '127.0.0.1' }),
   port: port({ help: 'HTTP port; 0 picks a free one (the start-up lines print it)', default: 7070 }),
   'https-port': switchablePort('off', {
-    help: 'HTTPS port; 0 picks a free one, off serves HTTP only',
+    help: 'HTTPS port; 0 picks a free one (so does --port 0 unless this is set), off serves HTTP only',
     default: 7443,
   }),
   'tls-cert': file({

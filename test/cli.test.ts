@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { get as httpsGet } from 'node:https'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -10,6 +12,19 @@ import { BIN, childFlags, killEmulators, startEmulator } from './helpers/child-e
 import { ADMIN, API, CONTOSO } from './helpers/demo.ts'
 
 const run = promisify(execFile)
+
+/** The status of a GET over HTTPS, trusting only `ca`. */
+const httpsStatus = (url: string, ca: string) =>
+  new Promise<number | undefined>((resolve, reject) =>
+    httpsGet(url, { ca }, (res) => (res.resume(), resolve(res.statusCode))).on('error', reject),
+  )
+
+/** Whether something accepts connections on the loopback port. */
+const canConnect = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => (socket.end(), resolve(true)))
+    socket.on('error', () => resolve(false))
+  })
 afterEach(killEmulators)
 
 describe('the command line', () => {
@@ -90,6 +105,48 @@ describe('the command line', () => {
     const exited = new Promise((resolve) => child.on('exit', resolve))
     child.kill('SIGTERM')
     expect(await exited).toBe(0)
+  })
+
+  it('--port 0 alone takes HTTPS to a free port too: two instances start side by side', async () => {
+    const dataDirs = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'paae-cli-data-')))
+    const flags = (dataDir: string, ...extra: string[]) => [
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--db',
+      ':memory:',
+      ...extra,
+    ]
+    // The second also runs the proxy on a free port: the banner prints the port it got.
+    const [one, two] = await Promise.all([
+      startEmulator(flags(dataDirs[0]!)),
+      startEmulator(flags(dataDirs[1]!, '--proxy-port', '0')),
+    ])
+    const urlOf = (lines: string[], label: string) =>
+      new URL(
+        lines
+          .find((l) => l.startsWith(label))!
+          .split(/\s+/)
+          .find((word) => /^[a-z]+:\/\//.test(word))!,
+      )
+    const [a, b] = [
+      urlOf(one.lines, 'Flow admin API:   https://'),
+      urlOf(two.lines, 'Flow admin API:   https://'),
+    ]
+    expect([a.port, b.port]).not.toContain('7443')
+    expect(a.port).not.toBe(b.port)
+    for (const [url, dataDir] of [
+      [a, dataDirs[0]!],
+      [b, dataDirs[1]!],
+    ] as const) {
+      const ca = readFileSync(join(dataDir, 'ca', 'ca.pem'), 'utf8')
+      expect(await httpsStatus(`${url.origin}/_emulator/health`, ca)).toBe(200)
+    }
+    const proxy = urlOf(two.lines, 'HTTPS proxy:')
+    expect(proxy.port).toMatch(/^[1-9]\d*$/)
+    expect(await canConnect(Number(proxy.port))).toBe(true)
+    expect(one.lines.some((l) => l.startsWith('HTTPS proxy:'))).toBe(false)
   })
 
   it('--export-on-exit writes the state on SIGTERM, as a fixture document', async () => {

@@ -144,6 +144,13 @@ describe('loadConfig', () => {
       deviceCodeInterval: 1,
     })
     expect(loadConfig(['--https-port', '0'], {}).httpsPort).toBe(0)
+    // --port 0 takes HTTPS along to a free port, unless HTTPS was set by flag or variable.
+    expect(loadConfig(['--port', '0'], {})).toMatchObject({ port: 0, httpsPort: 0, proxyPort: undefined })
+    expect(loadConfig([], { PAAE_PORT: '0' }).httpsPort).toBe(0)
+    expect(loadConfig(['--port', '0', '--https-port', '8443'], {}).httpsPort).toBe(8443)
+    expect(loadConfig(['--port', '0'], { PAAE_HTTPS_PORT: 'off' }).httpsPort).toBe('off')
+    expect(loadConfig(['--port', '0', '--proxy-port', '9000'], {}).proxyPort).toBe(9000)
+    expect(loadConfig(['--port', '7071'], {}).httpsPort).toBe(7443)
     expect(
       loadConfig(
         [
