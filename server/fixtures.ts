@@ -44,7 +44,7 @@ export function validateFixtureDocument(value: unknown, source: string): Fixture
       // TypeBox reports an `additionalProperties` failure twice; the per-property one names the field.
       .filter((e) => e.keyword !== 'additionalProperties')
       .slice(0, 5)
-      .map((e) => `${e.instancePath || '/'}: ${e.message}`)
+      .map((e) => `${e.instancePath || '/'}: ${problemOf(e)}`)
     throw new FixtureError(`${source}: ${problems.join('; ')}`)
   }
   const problems = semanticProblems(value)
@@ -58,6 +58,14 @@ function runTimesProblem(run: { status: string; startTime: string; endTime?: str
   if (run.status === 'Running') return 'a Running run has no end time'
   if (Date.parse(run.endTime) < Date.parse(run.startTime)) return 'ends before its startTime'
   return undefined
+}
+
+/** A schema error in words; a value outside a list names the values the list allows. */
+function problemOf(error: { keyword: string; message: string; params: object }): string {
+  const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues
+  return error.keyword === 'enum' && allowed
+    ? `must be one of: ${allowed.map(String).join(', ')}`
+    : error.message
 }
 
 /** Rules a JSON schema cannot say: uniqueness across the document and references between objects. */

@@ -68,6 +68,14 @@ describe('fixture validation names the file, the path and the problem', () => {
       /\/tenants\/0\/environments\/0\/flows\/0\/state: /,
     ],
     [
+      'a role outside the list names the roles it allows',
+      (d) => {
+        ;(d.tenants[0]!.users[0]! as { roles: string[] }).roles = ['Boss']
+        return d
+      },
+      /\/tenants\/0\/users\/0\/roles\/0: must be one of: GlobalAdministrator, PowerPlatformAdministrator, GlobalReader$/,
+    ],
+    [
       'a duplicate user',
       (d) => {
         d.tenants[1]!.users[0]!.objectId = d.tenants[0]!.users[0]!.objectId

@@ -28,7 +28,7 @@ const faults: FastifyPluginAsyncTypebox = async (app) => {
         rule.delayMs === undefined &&
         !rule.dropConnection
       ) {
-        throw errors.invalidRequestContent(
+        throw errors.invalidControlRequest(
           'body must say what the fault does: status, delayMs, dropConnection or preset',
         )
       }
@@ -37,7 +37,7 @@ const faults: FastifyPluginAsyncTypebox = async (app) => {
         rule.status === undefined &&
         rule.preset === undefined
       ) {
-        throw errors.invalidRequestContent('body.body and body.headers need body.status (or a preset)')
+        throw errors.invalidControlRequest('body.body and body.headers need body.status (or a preset)')
       }
       return reply.code(201).send(rules.add(rule))
     },

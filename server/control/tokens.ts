@@ -32,11 +32,11 @@ const tokens: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const body = request.body
       if (body.user === undefined && body.clientId === undefined) {
-        throw errors.invalidRequestContent("body must have the property 'user' or 'clientId'")
+        throw errors.invalidControlRequest("body must have the property 'user' or 'clientId'")
       }
       const { maxTokenLifetime } = app.settings
       if ((body.expiresInSeconds ?? 0) > maxTokenLifetime) {
-        throw errors.invalidRequestContent(
+        throw errors.invalidControlRequest(
           `body.expiresInSeconds must be at most ${maxTokenLifetime} (--max-token-lifetime): a longer token is refused`,
         )
       }
@@ -74,6 +74,6 @@ export default tokens
 /** The tenant named in the request, or, for a UPN, the tenant of its domain. */
 function resolveTenant(repos: Repositories, tenant: string | undefined, user: string | undefined): TenantRow {
   const name = tenant ?? user?.split('@')[1]
-  if (name === undefined) throw errors.invalidRequestContent("body must have the property 'tenant'")
+  if (name === undefined) throw errors.invalidControlRequest("body must have the property 'tenant'")
   return requireTenant(repos, name)
 }

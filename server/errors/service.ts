@@ -49,7 +49,9 @@ export const errors = {
   invalidToken: (detail: string) =>
     unauthorized(
       'AuthenticationFailed',
-      'Authentication failed. ',
+      // EMULATOR: the real service leaves the reason empty ("Authentication failed. "); saying why
+      // the token was refused is what a developer needs, and the code and header stay the same.
+      `Authentication failed. ${detail}`,
       `Could not find identity for access token. ${detail}`,
     ),
   /** @see entra.md §7.1 (ARM `ExpiredAuthenticationToken`). */
@@ -172,6 +174,12 @@ export const errors = {
       'InvalidRequestContent',
       `The request content was invalid and could not be deserialized: ${detail}`,
     ),
+  /**
+   * The control plane is the emulator's own API: a body that parses but breaks its schema says
+   * what is wrong, without ARM's "could not be deserialized", which is kept for unreadable JSON.
+   */
+  invalidControlRequest: (detail: string) =>
+    new ServiceError(400, 'InvalidRequestContent', `The request is invalid: ${detail}`),
   // EMULATOR: inferred; the real service's limit and body for large requests are unknown.
   requestTooLarge: (limitBytes: number) =>
     new ServiceError(

@@ -40,13 +40,14 @@ export function describeValidationError(context: string | undefined, error: AjvE
 /** Maps Fastify's own errors (body parsing, size, media type, validation) onto the catalog. */
 export function toServiceError(error: FastifyError, request: FastifyRequest): ServiceError | undefined {
   if (error instanceof ServiceError) return error
+  const invalid = request.url.startsWith('/_emulator/')
+    ? errors.invalidControlRequest
+    : errors.invalidRequestContent
   // A fixture or state document sent to the control plane that does not hold together.
-  if (error instanceof FixtureError) return errors.invalidRequestContent(error.message)
+  if (error instanceof FixtureError) return invalid(error.message)
   if (error.validation) {
     const first = error.validation[0] as AjvError | undefined
-    return errors.invalidRequestContent(
-      first ? describeValidationError(error.validationContext, first) : error.message,
-    )
+    return invalid(first ? describeValidationError(error.validationContext, first) : error.message)
   }
   switch (error.code) {
     // SQLite's own codes (better-sqlite3 SqliteError): storage trouble is a clear 5xx, never a bare 500.

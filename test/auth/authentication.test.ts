@@ -104,7 +104,11 @@ describe('401 for requests the API cannot authenticate', () => {
   it.each(forged)('%s: AuthenticationFailed', async (_, make, detail) => {
     const t = await setup()
     const res = await t.call(`Bearer ${await make(t.good)}`)
-    expectServiceError(res, { status: 401, code: 'AuthenticationFailed', message: 'Authentication failed. ' })
+    expectServiceError(res, { status: 401, code: 'AuthenticationFailed' })
+    // The body says why, as the header does: never the real service's empty "Authentication failed. ".
+    const { message } = res.json<{ error: { message: string } }>().error
+    expect(message).toMatch(/^Authentication failed\. The .+\.$/)
+    expect(message).toContain(detail)
     expect(res.headers['www-authenticate']).toContain('error="invalid_token"')
     expect(res.headers['www-authenticate']).toContain(detail)
   })

@@ -122,7 +122,7 @@ describe('state export and import', () => {
     expectServiceError(res, {
       status: 400,
       code: 'InvalidRequestContent',
-      message: /^The request content was invalid and could not be deserialized: PATCH \/_emulator\/state: /,
+      message: /^The request is invalid: PATCH \/_emulator\/state: /,
     })
     // The body's shape is checked by the route's schema before anything is merged.
     const patch = (payload: object) => t.app.inject({ method: 'PATCH', url: '/_emulator/state', payload })

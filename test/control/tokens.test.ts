@@ -117,4 +117,29 @@ describe('POST /_emulator/tokens', () => {
       expect((await mint({ user: CONTOSO.admin.upn }, address)).statusCode).toBe(200)
     }
   })
+
+  it('a body that parses but breaks the schema says what is wrong; unreadable JSON could not be deserialized', async () => {
+    expectServiceError(await mint({ user: 5 }), {
+      status: 400,
+      code: 'InvalidRequestContent',
+      message: 'The request is invalid: body.user must be string',
+    })
+    expectServiceError(await mint({}), {
+      status: 400,
+      code: 'InvalidRequestContent',
+      message: "The request is invalid: body must have the property 'user' or 'clientId'",
+    })
+    const t = await buildTestApp()
+    const broken = await t.app.inject({
+      method: 'POST',
+      url: '/_emulator/tokens',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"user":',
+    })
+    expectServiceError(broken, {
+      status: 400,
+      code: 'InvalidRequestContent',
+      message: /^The request content was invalid and could not be deserialized: /,
+    })
+  })
 })

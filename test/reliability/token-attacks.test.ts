@@ -232,7 +232,7 @@ describe('--max-token-lifetime', () => {
       error: {
         code: 'InvalidRequestContent',
         message:
-          'The request content was invalid and could not be deserialized: body.expiresInSeconds must be at most 3600 (--max-token-lifetime): a longer token is refused',
+          'The request is invalid: body.expiresInSeconds must be at most 3600 (--max-token-lifetime): a longer token is refused',
       },
     })
   })
