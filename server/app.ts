@@ -2,7 +2,7 @@ import { createServer } from 'node:http'
 
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
-import type { DestinationStream } from 'pino'
+import { pino, type DestinationStream } from 'pino'
 
 import { isReadOnly } from '../db/open.ts'
 import { createRepositories, type Repositories } from '../db/repositories/index.ts'
@@ -25,8 +25,7 @@ import { createEndpoints } from './endpoints.ts'
 import { createLiveEvents } from './live-events.ts'
 import { answerClientError } from './http/client-errors.ts'
 import { openStore } from './open-store.ts'
-import { LazyChildLogger } from './plugins/lazy-logger.ts'
-import { BatchedLogDestination } from './log-destination.ts'
+import { prettyLogStream } from './log-format.ts'
 import { graphErrors } from './errors/index.ts'
 import { sendGraphError } from './graph/respond.ts'
 import graph, { GRAPH_PREFIX } from './graph/index.ts'
@@ -45,7 +44,7 @@ import throttleHeaders from './plugins/throttle.ts'
 import validation from './plugins/validation.ts'
 import { cryptoRandom, seededRandom, type RandomSource } from './random.ts'
 import type { ConnectionTimeouts } from './config.ts'
-import { DEFAULTS, type AllowedHost, type LogLevel } from './settings.ts'
+import { DEFAULTS, type AllowedHost, type LogFormat, type LogLevel } from './settings.ts'
 import { createRuntime, createStateService } from './state/state-service.ts'
 import type { ThrottleSettings } from './throttle/sliding-window.ts'
 import { listenerOptions } from './timeouts.ts'
@@ -66,6 +65,8 @@ export interface AppOptions {
   /** A random source of your own (wins over `randomSeed`). */
   random?: RandomSource
   logLevel?: LogLevel
+  /** `--log-format`: JSON lines (the default), or one line of text each for a terminal. */
+  logFormat?: LogFormat
   /** Where log lines go (default stdout). */
   logStream?: DestinationStream
   /** `--issuer-host`: issue tokens as this origin instead of Microsoft's issuers. */
@@ -109,6 +110,17 @@ export const DEFAULT_THROTTLE: ThrottleSettings = {
 
 export const DEFAULT_JOURNAL = { size: DEFAULTS['journal-size'], bodyLimit: DEFAULTS['journal-body-limit'] }
 
+/**
+ * Where a secret would sit in a log line: a request's Authorization and control-key headers, and
+ * the secret fields of an Entra form or token response. Not `code`: an error's code is kept.
+ */
+const LOG_REDACT_PATHS = [
+  ...['headers', '*.headers'].flatMap((at) => [`${at}.authorization`, `${at}["x-emulator-key"]`]),
+  ...['client_secret', 'client_assertion', 'password', 'access_token', 'refresh_token', 'device_code'].map(
+    (field) => `*.${field}`,
+  ),
+]
+
 /** Bodies above 1 MiB are refused with 413 before they are read in full. */
 export const BODY_LIMIT_BYTES = 1024 * 1024
 
@@ -150,28 +162,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
   const maxTokenLifetime = options.maxTokenLifetime ?? DEFAULTS['max-token-lifetime']
 
-  const ownLog = options.logStream === undefined ? new BatchedLogDestination() : undefined
-  const logStream: DestinationStream = options.logStream ?? ownLog!
+  const logLevel = options.logLevel ?? DEFAULTS['log-level']
+  // Asynchronous: lines written while a write is in flight go out together, and pino writes what
+  // is left when the process exits.
+  const destination = options.logStream ?? pino.destination({ dest: 1, sync: false })
   const app = Fastify({
     logger: {
-      level: options.logLevel ?? DEFAULTS['log-level'],
-      // Lines are written in chunks, after 50 ms at most, and on exit (log-destination.ts).
-      stream: logStream,
-      // A request's line is formatted after the response and must carry the time it was logged.
-      ...(ownLog && { timestamp: ownLog.timestamp }),
-      // No `redact`: it costs on every line, and no line carries a request's headers or body. What
-      // is logged is chosen field by field (request-ids.ts); a test scans a full run's logs for secrets.
+      level: logLevel,
+      stream:
+        options.logFormat === 'pretty'
+          ? prettyLogStream(destination, { verbose: logLevel === 'debug' || logLevel === 'trace' })
+          : destination,
+      // No line is meant to carry these; should one ever do, the value is not written.
+      redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
     },
     // The HTTP server Fastify listens on; the HTTPS listener (server/listen.ts) serves the same
     // handler, `app.routing`.
     serverFactory: (handler) => createServer(listenerOptions(options.timeouts), handler),
     genReqId: () => random.uuid(),
+    // A request's logger carries the correlation id beside the request id.
     childLoggerFactory: (logger, bindings, childOptions, rawReq) =>
-      new LazyChildLogger(
-        logger,
-        () => ({ ...bindings, correlationId: correlationIdOf(rawReq, random) }),
-        childOptions,
-      ) as unknown as typeof logger,
+      logger.child({ ...bindings, correlationId: correlationIdOf(rawReq, random) }, childOptions),
     // One line per request is written by the request-ids plugin, with both ids and the caller.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
@@ -189,7 +200,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       sendServiceError(reply, errors.invalidRequestContent(error.message))
     },
   }).withTypeProvider<TypeBoxTypeProvider>()
-  if (ownLog) app.addHook('onClose', (_app, done) => (ownLog.close(), done()))
 
   await app.register(services, {
     repos,
@@ -237,7 +247,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     allowed: options.allowedHosts ?? DEFAULTS['allowed-hosts'],
   })
   await app.register(auth)
-  await app.register(requestIds, { random, later: ownLog && ((writeLine) => ownLog.later(writeLine)) })
+  await app.register(requestIds, { random })
   await app.register(errorHandler)
   await app.register(bodyParsers)
   await app.register(validation)

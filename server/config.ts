@@ -6,13 +6,14 @@ import {
   envName,
   type AllowedHost,
   SETTINGS,
+  type LogFormat,
   type LogLevel,
   type Setting,
   type SettingName,
   type SettingValues,
 } from './settings.ts'
 
-export { ConfigError, LOG_LEVELS, type AllowedHost, type LogLevel } from './settings.ts'
+export { ConfigError, LOG_LEVELS, type AllowedHost, type LogFormat, type LogLevel } from './settings.ts'
 
 /**
  * Reads the settings (settings.ts) from argv and the environment, once. Flags win over the
@@ -30,6 +31,8 @@ export interface EmulatorConfig {
   fixtures: string | undefined
   seed: boolean
   logLevel: LogLevel
+  /** undefined: pretty when stdout is a terminal, JSON otherwise (main.ts decides). */
+  logFormat: LogFormat | undefined
   /** HTTPS port; `off` serves HTTP only. */
   httpsPort: number | 'off'
   /** PEM files for the HTTPS listener; both or neither (then the local CA issues one). */
@@ -218,6 +221,7 @@ function configFrom(v: SettingValues): EmulatorConfig {
     fixtures: v.fixtures,
     seed: !v['no-seed'],
     logLevel: v['log-level'],
+    logFormat: v['log-format'],
     httpsPort: v['https-port'],
     tlsCert: v['tls-cert'],
     tlsKey: v['tls-key'],

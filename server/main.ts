@@ -114,6 +114,7 @@ export function appOptionsFrom(config: EmulatorConfig): AppOptions {
     ...(config.fixtures ? { fixtures: config.fixtures } : {}),
     seed: config.seed,
     logLevel: config.logLevel,
+    logFormat: config.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json'),
     ...(config.issuerHost ? { issuerHost: config.issuerHost } : {}),
     deviceCodeInterval: config.deviceCodeInterval,
     throttle: config.throttle,

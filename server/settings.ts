@@ -17,6 +17,8 @@ export class ConfigError extends Error {
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
+export const LOG_FORMATS = ['pretty', 'json'] as const
+export type LogFormat = (typeof LOG_FORMATS)[number]
 
 export interface Setting<T> {
   /** What the setting does, one sentence, without the default or the limits. */
@@ -144,7 +146,15 @@ function file(options: Described<undefined>): Setting<string | undefined> {
   }
 }
 
-function oneOf<const T extends string>(values: readonly T[], options: Described<T>): Setting<T> {
+function oneOf<const T extends string>(values: readonly T[], options: Described<T>): Setting<T>
+function oneOf<const T extends string>(
+  values: readonly T[],
+  options: Described<undefined>,
+): Setting<T | undefined>
+function oneOf<const T extends string>(
+  values: readonly T[],
+  options: Described<T | undefined>,
+): Setting<T | undefined> {
   return {
     ...described(options),
     accepts: values.join(', '),
@@ -267,6 +277,11 @@ export const SETTINGS = {
   }),
   'no-seed': flag(false, 'Start with an empty database', { '1': true, yes: true, '0': false, no: false }),
   'log-level': oneOf(LOG_LEVELS, { help: 'Log level', default: 'info' }),
+  'log-format': oneOf(LOG_FORMATS, {
+    help: 'Log lines as JSON, or as one line of text each for a terminal (pretty)',
+    default: undefined,
+    defaultText: 'pretty on a terminal, else json',
+  }),
   'issuer-host': origin({
     help: 'Issue tokens as this origin, e.g. https://localhost:7443',
     default: undefined,

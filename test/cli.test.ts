@@ -149,6 +149,28 @@ describe('the command line', () => {
     expect(one.lines.some((l) => l.startsWith('HTTPS proxy:'))).toBe(false)
   })
 
+  it('--log-format pretty: a compact line per request; the start-up lines stay as they are', async () => {
+    const e = await startEmulator(childFlags(':memory:', '--log-format', 'pretty'))
+    expect(e.lines).toContain(`Token minting:    ${e.base}/_emulator/tokens`)
+    expect((await fetch(`${e.base}/_emulator/health`)).status).toBe(200)
+    const line = /^\d{2}:\d{2}:\d{2}\.\d{3} INFO {2}GET \/_emulator\/health 200 [\d.]+ ms Emulator-Health$/m
+    for (let i = 0; i < 100 && !line.test(e.output()); i++) await new Promise((r) => setTimeout(r, 20))
+    expect(e.output()).toMatch(line)
+    expect(e.output()).not.toMatch(/^\{/m)
+    // Piped, as here, the default is JSON.
+    const json = await startEmulator(childFlags(':memory:'))
+    expect((await fetch(`${json.base}/_emulator/health`)).status).toBe(200)
+    for (let i = 0; i < 100 && !json.output().includes('"request completed"'); i++)
+      await new Promise((r) => setTimeout(r, 20))
+    const request = json
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l['msg'] === 'request completed')
+    expect(request).toMatchObject({ method: 'GET', url: '/_emulator/health', operation: 'Emulator-Health' })
+  })
+
   it('--export-on-exit writes the state on SIGTERM, as a fixture document', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'paae-export-'))
     const file = join(dir, 'state.json')

@@ -144,6 +144,10 @@ describe('loadConfig', () => {
       deviceCodeInterval: 1,
     })
     expect(loadConfig(['--https-port', '0'], {}).httpsPort).toBe(0)
+    // No --log-format: main decides by whether stdout is a terminal.
+    expect(loadConfig([], {}).logFormat).toBeUndefined()
+    expect(loadConfig(['--log-format', 'pretty'], {}).logFormat).toBe('pretty')
+    expect(loadConfig([], { PAAE_LOG_FORMAT: 'json' }).logFormat).toBe('json')
     // --port 0 takes HTTPS along to a free port, unless HTTPS was set by flag or variable.
     expect(loadConfig(['--port', '0'], {})).toMatchObject({ port: 0, httpsPort: 0, proxyPort: undefined })
     expect(loadConfig([], { PAAE_PORT: '0' }).httpsPort).toBe(0)
@@ -300,6 +304,9 @@ describe('loadConfig', () => {
     [['--rate-limit-headers', '1'], {}, "--rate-limit-headers must be true or false; got '1'"],
     [['--auto-connections', 'on'], {}, "--auto-connections must be true or false; got 'on'"],
     [['--seed=-1'], {}, /--seed must be a whole number from 0 to 4294967295/],
+    [['--seed', '-1'], {}, "--seed must be a whole number from 0 to 4294967295; got '-1'"],
+    [['--log-format', 'text'], {}, "--log-format must be one of pretty, json; got 'text'"],
+    [[], { PAAE_LOG_FORMAT: 'JSON' }, "PAAE_LOG_FORMAT must be one of pretty, json; got 'JSON'"],
     [['--control-key', 'short'], {}, '--control-key must be at least 16 characters'],
     [['--journal-size', '100001'], {}, /--journal-size must be a whole number from 0 to 100000/],
     [['--journal-body-limit', 'x'], {}, /--journal-body-limit must be a whole number/],

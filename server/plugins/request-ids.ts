@@ -6,6 +6,7 @@ import type { Logger } from 'pino'
 
 import { GUID_PATTERN } from '../../schemas/common.ts'
 import { redactUrl } from '../journal/journal.ts'
+import { REQUEST_LINE_MESSAGE } from '../log-format.ts'
 import type { RandomSource } from '../random.ts'
 
 /**
@@ -43,34 +44,30 @@ export function setRequestIdHeaders(
 
 interface RequestIdsOptions {
   random: RandomSource
-  /** Writes a request's line later (log-destination.ts); by default it is written at once. */
-  later?: ((writeLine: () => void) => void) | undefined
 }
 
 async function requestIds(app: FastifyInstance, options: RequestIdsOptions) {
-  const later = options.later ?? ((writeLine: () => void) => writeLine())
   // Callback-style hooks here and in the journal: no promise per hook per request.
   app.addHook('onRequest', (request, reply, done) => {
     setRequestIdHeaders(request, reply, options.random)
     done()
   })
-  // One log line per request, with both ids, written with the root logger: the request's own
-  // logger is a child made only when used (lazy-logger.ts), and this line would make it every time.
-  // Its fields are taken now; the emulator's own log formats it later, with others (`later`).
+  // One log line per request, through the request's logger, which carries both ids.
   app.addHook('onResponse', (request, reply, done) => {
-    if (!(app.log as unknown as Logger).isLevelEnabled('info')) return done()
-    const line = {
-      reqId: request.id,
-      correlationId: correlationIdOf(request.raw, options.random),
-      method: request.method,
-      url: redactUrl(request.url),
-      statusCode: reply.statusCode,
-      durationMs: Math.round(reply.elapsedTime * 100) / 100,
-      tenantId: request.caller?.tenantId,
-      principalId: request.caller?.objectId,
-      connection: request.connectionKey ?? undefined,
-    }
-    later(() => app.log.info(line, 'request completed'))
+    if (!(request.log as Logger).isLevelEnabled('info')) return done()
+    request.log.info(
+      {
+        method: request.method,
+        url: redactUrl(request.url),
+        statusCode: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 100) / 100,
+        operation: request.routeOptions.schema?.operationId,
+        tenantId: request.caller?.tenantId,
+        principalId: request.caller?.objectId,
+        connection: request.connectionKey ?? undefined,
+      },
+      REQUEST_LINE_MESSAGE,
+    )
     done()
   })
 }

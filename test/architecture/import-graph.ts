@@ -50,7 +50,6 @@ export const LAYERS: readonly (readonly string[])[] = [
     'endpoints',
     'fixtures',
     'version',
-    'log-destination',
     'log-format',
   ],
   // Configuration, read once.

@@ -146,7 +146,7 @@ describe('crash safety and shutdown', () => {
   })
 })
 
-describe('the log (buffered lines)', () => {
+describe('the log', () => {
   const infoArgs = childFlags(':memory:', '--log-level', 'info')
   const completed = (e: ChildEmulator) =>
     e
