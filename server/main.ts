@@ -43,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
     )
   }
   const listening = await listen(app, config)
-  for (const line of startupLines(listening, config.db)) console.log(line)
+  for (const line of startupLines(listening, config.db, config.controlKey)) console.log(line)
 
   shutdown = (signal: string) => {
     shutdown = () => undefined
@@ -132,8 +132,12 @@ export function appOptionsFrom(config: EmulatorConfig): AppOptions {
   }
 }
 
-/** One line per URL the emulator serves, with the real ports. */
-export function startupLines(listening: Listening, db: string): string[] {
+/**
+ * One line per URL the emulator serves, with the real ports. With a control key, the dashboard's
+ * line carries it (`?key=`): the first visit from another machine needs it, and this terminal is
+ * the one that set it.
+ */
+export function startupLines(listening: Listening, db: string, controlKey?: string): string[] {
   const { httpUrl, httpsUrl, caCertificatePath } = listening
   return [
     `Flow admin API:   ${httpUrl}${FLOW_ADMIN_PREFIX}`,
@@ -141,7 +145,7 @@ export function startupLines(listening: Listening, db: string): string[] {
     `Entra ID:         ${httpsUrl ?? httpUrl}/{tenant}  (authority; discovery at /{tenant}/v2.0/.well-known/openid-configuration)`,
     `Connector:        ${httpUrl}/apim/microsoftflowforadmins/{connectionId}${FLOW_ADMIN_PREFIX}`,
     `Token minting:    ${httpUrl}/_emulator/tokens`,
-    `Dashboard:        ${httpUrl}/_emulator/ui`,
+    `Dashboard:        ${httpUrl}/_emulator/ui${controlKey === undefined ? '' : `?key=${encodeURIComponent(controlKey)}`}`,
     `Control plane:    ${httpUrl}/_emulator/health`,
     `OpenAPI:          ${httpUrl}/openapi.json`,
     ...(listening.proxyUrl

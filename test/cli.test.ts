@@ -329,7 +329,11 @@ describe('the command line', () => {
 
   it('wait and token: follow PAAE_PORT and PAAE_CONTROL_KEY; token takes a negative --expires-in', async () => {
     const key = 'a-control-key-of-16+'
-    const { base } = await startEmulator(childFlags(':memory:', '--log-level', 'warn', '--control-key', key))
+    const { base, lines } = await startEmulator(
+      childFlags(':memory:', '--log-level', 'warn', '--control-key', key),
+    )
+    // The banner's dashboard line carries the key, encoded as a query value.
+    expect(lines).toContain(`Dashboard:        ${base}/_emulator/ui?key=a-control-key-of-16%2B`)
     const env = { ...process.env, PAAE_PORT: new URL(base).port, PAAE_CONTROL_KEY: key }
     await expect(run(process.execPath, [BIN, 'wait', '--timeout', '5'], { env })).resolves.toBeDefined()
     const refused = (await run(process.execPath, [BIN, 'wait', '--timeout', '5'], {
