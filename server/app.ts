@@ -153,9 +153,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     journal: { ...DEFAULT_JOURNAL, ...options.journal },
   })
   const state = createStateService({ repos, keys, clock, random, fixtures, runtime })
+  let otherFixtures = false
   try {
     if ((options.seed ?? !DEFAULTS['no-seed']) && repos.meta.get('seeded_at') === undefined)
       state.seedInitial()
+    else otherFixtures = state.seededFromOtherFixtures()
   } catch (error) {
     db.close()
     throw error
@@ -236,6 +238,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     endpoints: createEndpoints(),
     lifecycle: { ready: false },
   })
+  if (otherFixtures) {
+    app.log.warn(
+      { db: options.db, fixtures: fixturesName(options.fixtures) },
+      'the database was seeded from other fixtures and keeps them (fixtures seed a database only once): POST /_emulator/reset reseeds it from these, or start with a fresh --data-dir or --db',
+    )
+  }
   if (isReadOnly(db)) {
     app.log.warn(
       { db: options.db },
@@ -264,6 +272,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(graph, { prefix: GRAPH_PREFIX })
   await app.register(azureResourceManager)
   return app
+}
+
+/** The fixtures as a log line names them. */
+function fixturesName(fixtures: FixtureDocument | string | undefined): string {
+  if (fixtures === undefined) return 'the demo tenant'
+  return typeof fixtures === 'string' ? fixtures : 'a fixture document'
 }
 
 function loadFixtures(fixtures: FixtureDocument | string | undefined): FixtureDocument {

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+
 import type { Repositories } from '../../db/repositories/index.ts'
 import { SeedError, seedFixtures } from '../../db/seed.ts'
 import type { StatePatch } from '../../schemas/control.ts'
@@ -62,6 +64,9 @@ export function createRuntime(deps: {
   }
 }
 
+/** The meta key holding the SHA-256 of the fixture document the database was seeded or reset from. */
+const SEEDED_FIXTURES = 'seeded_fixtures_sha256'
+
 /**
  * The emulator's data as a whole: seeding, export, import, merge, reset and per-test tenants.
  * Every write replaces whole tenants in one transaction (all or nothing), and keeps each
@@ -77,6 +82,9 @@ export function createStateService(deps: {
   runtime: Runtime
 }) {
   const { repos, keys, clock, runtime } = deps
+  // What the database was last seeded or reset from, so that a start with other fixtures can say so.
+  const fixturesFingerprint = createHash('sha256').update(JSON.stringify(deps.fixtures)).digest('hex')
+  const rememberFixtures = () => repos.meta.set(SEEDED_FIXTURES, fixturesFingerprint)
   /** Where each tenant came from, for a reset of one tenant: its fixture, or the copy it was made as. */
   const origins = new Map<string, TenantFixture>(deps.fixtures.tenants.map((t) => [t.id.toLowerCase(), t]))
 
@@ -150,7 +158,16 @@ export function createStateService(deps: {
     seedInitial(): void {
       seed(deps.fixtures, 'Fixture document')
       repos.meta.set('seeded_at', clock.now().toISOString())
+      rememberFixtures()
       keys.reload()
+    },
+    /**
+     * True when the database was seeded (or last reset) from other fixtures than the ones loaded
+     * now, which it keeps. Unknown, so false, for a database seeded before this was recorded.
+     */
+    seededFromOtherFixtures(): boolean {
+      const seeded = repos.meta.get(SEEDED_FIXTURES)
+      return seeded !== undefined && seeded !== fixturesFingerprint
     },
     export: (tenantIds?: string[]) => exportState(repos, tenantIds),
     /** PUT /_emulator/state: validates, then replaces everything; throttle windows start over. */
@@ -182,6 +199,7 @@ export function createStateService(deps: {
     reset(tenantId?: string): boolean {
       if (tenantId === undefined) {
         replace(deps.fixtures, 'all', 'Fixture document')
+        rememberFixtures()
         resetRuntime()
         return true
       }
