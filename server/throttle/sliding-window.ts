@@ -58,8 +58,14 @@ class TimeQueue {
 }
 
 interface Window {
-  /** Times (ms) of the counted calls, oldest first. */
+  /** Times (ms) of the newest `limit` counted calls, oldest first. */
   calls: TimeQueue
+  /**
+   * The counted calls pushed out of `calls` by newer ones (rejected calls that count), for `used`:
+   * one `[time of the newest, count]` per second, oldest first, so at most a window's seconds.
+   * An entry leaves with its newest call, so `used` may count a call up to a second longer.
+   */
+  older: [number, number][]
   lastThrottledAt: number | undefined
 }
 
@@ -79,6 +85,25 @@ export function createSlidingWindowLimiter(initial: ThrottleSettings) {
   function prune(window: Window, now: number): void {
     const cutoff = now - windowMs()
     window.calls.dropUntil(cutoff)
+    while (window.older.length > 0 && window.older[0]![0] <= cutoff) window.older.shift()
+  }
+
+  /** Moves the oldest kept call to `older`. */
+  function pushOut(window: Window): void {
+    const time = window.calls.at(0)!
+    window.calls.dropOldest()
+    const last = window.older.at(-1)
+    if (last && Math.floor(last[0] / 1000) === Math.floor(time / 1000)) {
+      last[0] = time
+      last[1]++
+    } else window.older.push([time, 1])
+  }
+
+  /** Calls counted in the window: those kept and those pushed out that are still in it. */
+  function used(window: Window): number {
+    let count = window.calls.length
+    for (const [, n] of window.older) count += n
+    return count
   }
 
   /** Forgets the windows with no call in the last window length. */
@@ -112,7 +137,7 @@ export function createSlidingWindowLimiter(initial: ThrottleSettings) {
       if (now - lastSweep >= windowMs()) sweep(now)
       let window = windows.get(key)
       if (!window) {
-        window = { calls: new TimeQueue(), lastThrottledAt: undefined }
+        window = { calls: new TimeQueue(), older: [], lastThrottledAt: undefined }
         windows.set(key, window)
       }
       prune(window, now)
@@ -127,7 +152,7 @@ export function createSlidingWindowLimiter(initial: ThrottleSettings) {
       }
       if (settings.countRejected) {
         window.calls.push(now)
-        while (window.calls.length > limit) window.calls.dropOldest()
+        while (window.calls.length > limit) pushOut(window)
       }
       window.lastThrottledAt = now
       return {
@@ -146,11 +171,11 @@ export function createSlidingWindowLimiter(initial: ThrottleSettings) {
           windows.delete(key)
           continue
         }
-        const used = Math.min(window.calls.length, settings.limit)
+        const counted = used(window)
         result.push({
           key,
-          used,
-          remaining: settings.limit - used,
+          used: counted,
+          remaining: Math.max(0, settings.limit - counted),
           resetSeconds: resetSeconds(window, now),
           lastThrottledAt: window.lastThrottledAt,
         })

@@ -509,7 +509,8 @@ describe.runIf(chromiumAvailable())('the dashboard in headless Chromium', () => 
     await open('Throttling')
     const meter = page.locator(`#throttle-meters li[data-connection="${FIRST_PARTY}"]`)
     // The meters are drawn again every two seconds: each read is polled.
-    await expect.poll(() => text(meter.getByTestId('meter-text'))).toEqual('5 / 5')
+    // Seven calls of five allowed: the two refused count too (countRejected), and the meter is full.
+    await expect.poll(() => text(meter.getByTestId('meter-text'))).toEqual('7 / 5')
     await expect
       .poll(() => text(meter.locator('.meter-name')))
       .toBe(`${CONTOSO.admin.upn} · firstParty connection`)
