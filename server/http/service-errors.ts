@@ -3,6 +3,7 @@ import type { FastifyError, FastifyRequest } from 'fastify'
 import { GUID_PATTERN } from '../../schemas/common.ts'
 import { errors, ServiceError } from '../errors/index.ts'
 import { FixtureError } from '../fixtures.ts'
+import { surfaceOfRequest } from './surface.ts'
 
 /** Fastify's own errors (body parsing, size, media type, validation) and storage errors as catalog errors. */
 
@@ -40,9 +41,8 @@ export function describeValidationError(context: string | undefined, error: AjvE
 /** Maps Fastify's own errors (body parsing, size, media type, validation) onto the catalog. */
 export function toServiceError(error: FastifyError, request: FastifyRequest): ServiceError | undefined {
   if (error instanceof ServiceError) return error
-  const invalid = request.url.startsWith('/_emulator/')
-    ? errors.invalidControlRequest
-    : errors.invalidRequestContent
+  const invalid =
+    surfaceOfRequest(request) === 'control' ? errors.invalidControlRequest : errors.invalidRequestContent
   // A fixture or state document sent to the control plane that does not hold together.
   if (error instanceof FixtureError) return invalid(error.message)
   if (error.validation) {
