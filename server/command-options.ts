@@ -42,14 +42,15 @@ export function parseCommand(
   } catch (error) {
     throw new ConfigError(`${command}: ${(error as Error).message}. Run '${command} --help' for the flags.`)
   }
+  // Checked before the URL it makes, so that the message names the variable that is wrong.
+  if (env['PAAE_PORT'] !== undefined && !/^\d{1,5}$/.test(env['PAAE_PORT']))
+    throw new ConfigError(`${command}: PAAE_PORT must be a port number; got '${env['PAAE_PORT']}'`)
   const url = (values['url'] as string | undefined) ?? defaultEmulatorUrl(env)
   try {
     new URL(url)
   } catch {
     throw new ConfigError(`${command}: --url must be a URL such as http://127.0.0.1:7070; got '${url}'`)
   }
-  if (env['PAAE_PORT'] !== undefined && !/^\d{1,5}$/.test(env['PAAE_PORT']))
-    throw new ConfigError(`${command}: PAAE_PORT must be a port number; got '${env['PAAE_PORT']}'`)
   return {
     values,
     url,
