@@ -44,6 +44,8 @@ function openFailure(error: unknown): string {
       return 'the file is damaged'
     case 'SQLITE_CANTOPEN':
       return 'it cannot be created or opened here (is the folder writable?)'
+    case 'EISDIR':
+      return 'it is a folder, not a database file'
     case 'EEXIST':
     case 'ENOTDIR':
       return 'a file stands where its folder should be'
