@@ -20,10 +20,10 @@ export default defineConfig({
       // What the suite reaches now, never lower; raise them as tests are added. The aim is 90%
       // lines and branches overall, and 100% for the error catalog and the token code.
       thresholds: {
-        lines: 91,
-        statements: 89,
-        functions: 92,
-        branches: 81,
+        lines: 93,
+        statements: 91,
+        functions: 94,
+        branches: 82,
         'server/errors/**': { lines: 97, functions: 96, branches: 83 },
       },
     },
