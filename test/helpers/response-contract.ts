@@ -137,8 +137,14 @@ function check(request: FastifyRequest, reply: FastifyReply, payload: unknown): 
   }
 }
 
+let subscribed = false
+
 /** Adds the check to every Fastify instance created in this process from now on. */
 export function checkEveryResponse(): void {
+  // Test files share a worker's modules (isolate: false) and each runs the setup file again:
+  // one subscription per worker, or every app would check each response once per file run so far.
+  if (subscribed) return
+  subscribed = true
   subscribe('fastify.initialization', (message) => {
     const { fastify } = message as { fastify: FastifyInstance }
     fastify.addHook('onSend', (request, reply, payload, done) => {
