@@ -1,4 +1,4 @@
-import type { Sql } from './read-cache.ts'
+import type { Db } from '../open.ts'
 
 export interface ApprovalRow {
   environment: string
@@ -8,17 +8,17 @@ export interface ApprovalRow {
   created_time: string
 }
 
-export function createApprovalsRepository(sql: Sql) {
-  const ofEnvironment = sql.prepare<[string], ApprovalRow>(
+export function createApprovalsRepository(db: Db) {
+  const ofEnvironment = db.prepare<[string], ApprovalRow>(
     'SELECT * FROM approvals WHERE environment = ? ORDER BY name',
   )
-  const ofUser = sql.prepare<[string, string], ApprovalRow>(
+  const ofUser = db.prepare<[string, string], ApprovalRow>(
     'SELECT * FROM approvals WHERE environment = ? AND user_id = ? ORDER BY name',
   )
-  const insert = sql.prepare<ApprovalRow>(
+  const insert = db.prepare<ApprovalRow>(
     'INSERT INTO approvals (environment, name, user_id, title, created_time) VALUES (@environment, @name, @user_id, @title, @created_time)',
   )
-  const removeForUser = sql.prepare<[string, string]>(
+  const removeForUser = db.prepare<[string, string]>(
     'DELETE FROM approvals WHERE environment = ? AND user_id = ?',
   )
   return {

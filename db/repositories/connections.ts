@@ -1,4 +1,5 @@
-import { keyOf, type Sql } from './read-cache.ts'
+import type { Db } from '../open.ts'
+import { keyOf, type ChangeWatch } from './unchanged-memo.ts'
 
 export interface ConnectionRow {
   id: string
@@ -11,23 +12,24 @@ export interface ConnectionRow {
   created_time: string
 }
 
-export function createConnectionsRepository(sql: Sql) {
-  const one = sql.prepare<[string], ConnectionRow>('SELECT * FROM connections WHERE id = ?')
-  const all = sql.prepare<[], ConnectionRow>('SELECT * FROM connections ORDER BY tenant_id, id')
-  const ofTenant = sql.prepare<[string], ConnectionRow>(
+export function createConnectionsRepository(db: Db, watch: ChangeWatch) {
+  const one = db.prepare<[string], ConnectionRow>('SELECT * FROM connections WHERE id = ?')
+  const all = db.prepare<[], ConnectionRow>('SELECT * FROM connections ORDER BY tenant_id, id')
+  const ofTenant = db.prepare<[string], ConnectionRow>(
     'SELECT * FROM connections WHERE tenant_id = ? ORDER BY id',
   )
-  const insert = sql.prepare<ConnectionRow>(
+  const insert = db.prepare<ConnectionRow>(
     `INSERT OR IGNORE INTO connections (id, tenant_id, owner_id, auth_type, client_id, pfx_base64, pfx_password, created_time)
      VALUES (@id, @tenant_id, @owner_id, @auth_type, @client_id, @pfx_base64, @pfx_password, @created_time)`,
   )
-  const remove = sql.prepare<[string]>('DELETE FROM connections WHERE id = ?')
-  const countOfTenant = sql.prepare<[string], { n: number }>(
+  const remove = db.prepare<[string]>('DELETE FROM connections WHERE id = ?')
+  const countOfTenant = db.prepare<[string], { n: number }>(
     'SELECT count(*) AS n FROM connections WHERE tenant_id = ?',
   )
+  // Every connector call resolves its connection.
+  const found = watch.memo<Readonly<ConnectionRow> | undefined>()
   return {
-    /** Cached: every connector call resolves its connection. */
-    find: (id: string) => sql.remember('connections', keyOf(id), () => one.get(id)),
+    find: (id: string) => found(keyOf(id), () => one.get(id)),
     list: (tenantId?: string) => (tenantId === undefined ? all.all() : ofTenant.all(tenantId)),
     /** Inserts unless the id exists; returns the stored row either way (first writer wins). */
     insertOrGet(row: ConnectionRow): { row: ConnectionRow; created: boolean } {

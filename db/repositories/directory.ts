@@ -1,5 +1,6 @@
 import type { DirectoryRole } from '../../schemas/fixture.ts'
-import { keyOf, type Sql } from './read-cache.ts'
+import type { Db } from '../open.ts'
+import { keyOf, type ChangeWatch } from './unchanged-memo.ts'
 
 /** Users, groups and applications of a tenant: the directory Entra would hold. */
 
@@ -54,51 +55,53 @@ const toApp = (raw: AppRowRaw | undefined): AppRow | undefined =>
     redirect_uris: JSON.parse(raw.redirect_uris) as string[],
   }
 
-export function createDirectoryRepository(sql: Sql) {
-  const userById = sql.prepare<[string, string], UserRowRaw>(
+export function createDirectoryRepository(db: Db, watch: ChangeWatch) {
+  const userById = db.prepare<[string, string], UserRowRaw>(
     'SELECT * FROM users WHERE tenant_id = ? AND object_id = ?',
   )
-  const userByUpn = sql.prepare<[string, string], UserRowRaw>(
+  const userByUpn = db.prepare<[string, string], UserRowRaw>(
     'SELECT * FROM users WHERE tenant_id = ? AND upn = ?',
   )
-  const usersOf = sql.prepare<[string], UserRowRaw>('SELECT * FROM users WHERE tenant_id = ? ORDER BY upn')
-  const insertUser = sql.prepare<UserRowRaw>(
+  const usersOf = db.prepare<[string], UserRowRaw>('SELECT * FROM users WHERE tenant_id = ? ORDER BY upn')
+  const insertUser = db.prepare<UserRowRaw>(
     `INSERT INTO users (object_id, tenant_id, upn, display_name, given_name, surname, mail, password, roles)
      VALUES (@object_id, @tenant_id, @upn, @display_name, @given_name, @surname, @mail, @password, @roles)`,
   )
-  const groupsOf = sql.prepare<[string], GroupRow>(
+  const groupsOf = db.prepare<[string], GroupRow>(
     'SELECT * FROM groups WHERE tenant_id = ? ORDER BY display_name',
   )
-  const groupById = sql.prepare<[string, string], GroupRow>(
+  const groupById = db.prepare<[string, string], GroupRow>(
     'SELECT * FROM groups WHERE tenant_id = ? AND object_id = ?',
   )
-  const insertGroup = sql.prepare<GroupRow>(
+  const insertGroup = db.prepare<GroupRow>(
     'INSERT INTO groups (object_id, tenant_id, display_name) VALUES (@object_id, @tenant_id, @display_name)',
   )
-  const appById = sql.prepare<[string, string], AppRowRaw>(
+  const appById = db.prepare<[string, string], AppRowRaw>(
     'SELECT * FROM apps WHERE tenant_id = ? AND client_id = ?',
   )
-  const appsOf = sql.prepare<[string], AppRowRaw>(
+  const appsOf = db.prepare<[string], AppRowRaw>(
     'SELECT * FROM apps WHERE tenant_id = ? ORDER BY display_name',
   )
-  const insertApp = sql.prepare<AppRowRaw>(
+  const insertApp = db.prepare<AppRowRaw>(
     `INSERT INTO apps (tenant_id, client_id, display_name, service_principal_id, secrets, certificates, management_application, redirect_uris)
      VALUES (@tenant_id, @client_id, @display_name, @service_principal_id, @secrets, @certificates, @management_application, @redirect_uris)`,
   )
 
+  // The admin check reads the caller's user, or app, on every API call.
+  const foundUser = watch.memo<Readonly<UserRow> | undefined>()
+  const foundApp = watch.memo<Readonly<AppRow> | undefined>()
+
   return {
-    /** Cached: the admin check reads it on every API call. */
     findUser: (tenantId: string, objectId: string) =>
-      sql.remember('users', keyOf(tenantId, objectId), () => toUser(userById.get(tenantId, objectId))),
+      foundUser(keyOf(tenantId, objectId), () => toUser(userById.get(tenantId, objectId))),
     findUserByUpn: (tenantId: string, upn: string) => toUser(userByUpn.get(tenantId, upn)),
     listUsers: (tenantId: string) => usersOf.all(tenantId).map((u) => toUser(u)!),
     insertUser: (row: UserRow) => void insertUser.run({ ...row, roles: JSON.stringify(row.roles) }),
     listGroups: (tenantId: string) => groupsOf.all(tenantId),
     findGroup: (tenantId: string, objectId: string) => groupById.get(tenantId, objectId),
     insertGroup: (row: GroupRow) => void insertGroup.run(row),
-    /** Cached: the admin check of an app-only caller reads it on every API call. */
     findApp: (tenantId: string, clientId: string) =>
-      sql.remember('apps', keyOf(tenantId, clientId), () => toApp(appById.get(tenantId, clientId))),
+      foundApp(keyOf(tenantId, clientId), () => toApp(appById.get(tenantId, clientId))),
     listApps: (tenantId: string) => appsOf.all(tenantId).map((a) => toApp(a)!),
     insertApp: (row: AppRow) =>
       void insertApp.run({

@@ -1,4 +1,5 @@
-import type { Sql } from './read-cache.ts'
+import type { Db } from '../open.ts'
+import type { ChangeWatch } from './unchanged-memo.ts'
 
 export interface EnvironmentRow {
   name: string
@@ -9,18 +10,19 @@ export interface EnvironmentRow {
   created_time: string
 }
 
-export function createEnvironmentsRepository(sql: Sql) {
-  const byName = sql.prepare<[string], EnvironmentRow>('SELECT * FROM environments WHERE name = ?')
-  const ofTenant = sql.prepare<[string], EnvironmentRow>(
+export function createEnvironmentsRepository(db: Db, watch: ChangeWatch) {
+  const byName = db.prepare<[string], EnvironmentRow>('SELECT * FROM environments WHERE name = ?')
+  const ofTenant = db.prepare<[string], EnvironmentRow>(
     'SELECT * FROM environments WHERE tenant_id = ? ORDER BY is_default DESC, name',
   )
-  const insert = sql.prepare<EnvironmentRow>(
+  const insert = db.prepare<EnvironmentRow>(
     `INSERT INTO environments (name, tenant_id, display_name, is_default, location, created_time)
      VALUES (@name, @tenant_id, @display_name, @is_default, @location, @created_time)`,
   )
+  // Every API call resolves its environment.
+  const found = watch.memo<Readonly<EnvironmentRow> | undefined>()
   return {
-    /** Cached: every API call resolves its environment. */
-    findByName: (name: string) => sql.remember('environments', name, () => byName.get(name)),
+    findByName: (name: string) => found(name, () => byName.get(name)),
     listForTenant: (tenantId: string) => ofTenant.all(tenantId),
     insert: (row: EnvironmentRow) => void insert.run(row),
   }

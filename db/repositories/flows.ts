@@ -1,5 +1,6 @@
 import type { FlowState } from '../../schemas/flow.ts'
-import { keyOf, type Sql } from './read-cache.ts'
+import type { Db } from '../open.ts'
+import { keyOf, type ChangeWatch } from './unchanged-memo.ts'
 
 export interface FlowRow {
   environment: string
@@ -27,59 +28,62 @@ export interface FlowRunRow {
   trigger_outputs: string
 }
 
-export function createFlowsRepository(sql: Sql) {
-  const byName = sql.prepare<{ environment: string; name: string }, FlowRow>(
+export function createFlowsRepository(db: Db, watch: ChangeWatch) {
+  const byName = db.prepare<{ environment: string; name: string }, FlowRow>(
     'SELECT * FROM flows WHERE environment = @environment AND name = @name AND deleted_time IS NULL',
   )
-  const deletedByName = sql.prepare<{ environment: string; name: string; cutoff: string }, FlowRow>(
+  const deletedByName = db.prepare<{ environment: string; name: string; cutoff: string }, FlowRow>(
     'SELECT * FROM flows WHERE environment = @environment AND name = @name AND deleted_time >= @cutoff',
   )
   // Keyset pagination on the primary key: every page is an index range, whatever the table size.
-  const page = sql.prepare<{ environment: string; after: string; limit: number }, FlowRow>(
+  const page = db.prepare<{ environment: string; after: string; limit: number }, FlowRow>(
     'SELECT * FROM flows WHERE environment = @environment AND name > @after AND deleted_time IS NULL ORDER BY name LIMIT @limit',
   )
-  const pageWithDeleted = sql.prepare<
+  const pageWithDeleted = db.prepare<
     { environment: string; after: string; limit: number; cutoff: string },
     FlowRow
   >(
     `SELECT * FROM flows WHERE environment = @environment AND name > @after
        AND (deleted_time IS NULL OR deleted_time >= @cutoff) ORDER BY name LIMIT @limit`,
   )
-  const ofEnvironment = sql.prepare<[string], FlowRow>(
+  const ofEnvironment = db.prepare<[string], FlowRow>(
     'SELECT * FROM flows WHERE environment = ? ORDER BY name',
   )
-  const setState = sql.prepare<{ environment: string; name: string; state: FlowState; modified: string }>(
+  const setState = db.prepare<{ environment: string; name: string; state: FlowState; modified: string }>(
     'UPDATE flows SET state = @state, last_modified_time = @modified WHERE environment = @environment AND name = @name AND deleted_time IS NULL',
   )
-  const softDelete = sql.prepare<{ environment: string; name: string; now: string }>(
+  const softDelete = db.prepare<{ environment: string; name: string; now: string }>(
     'UPDATE flows SET deleted_time = @now WHERE environment = @environment AND name = @name AND deleted_time IS NULL',
   )
-  const restore = sql.prepare<{ environment: string; name: string; cutoff: string; now: string }>(
+  const restore = db.prepare<{ environment: string; name: string; cutoff: string; now: string }>(
     `UPDATE flows SET deleted_time = NULL, state = 'Stopped', last_modified_time = @now
      WHERE environment = @environment AND name = @name AND deleted_time >= @cutoff`,
   )
-  const purge = sql.prepare<{ environment: string; cutoff: string }>(
+  const purge = db.prepare<{ environment: string; cutoff: string }>(
     'DELETE FROM flows WHERE environment = @environment AND deleted_time < @cutoff',
   )
-  const insert = sql.prepare<FlowRow>(
+  const insert = db.prepare<FlowRow>(
     `INSERT INTO flows (environment, name, display_name, state, created_time, last_modified_time, creator_id, creator_type, deleted_time)
      VALUES (@environment, @name, @display_name, @state, @created_time, @last_modified_time, @creator_id, @creator_type, @deleted_time)`,
   )
-  const runsOf = sql.prepare<{ environment: string; flow: string }, FlowRunRow>(
+  const runsOf = db.prepare<{ environment: string; flow: string }, FlowRunRow>(
     'SELECT * FROM flow_runs WHERE environment = @environment AND flow = @flow ORDER BY start_time DESC',
   )
-  const runByName = sql.prepare<{ environment: string; flow: string; name: string }, FlowRunRow>(
+  const runByName = db.prepare<{ environment: string; flow: string; name: string }, FlowRunRow>(
     'SELECT * FROM flow_runs WHERE environment = @environment AND flow = @flow AND name = @name',
   )
-  const insertRun = sql.prepare<FlowRunRow>(
+  const insertRun = db.prepare<FlowRunRow>(
     `INSERT INTO flow_runs (environment, flow, name, status, start_time, end_time, trigger_name, trigger_outputs)
      VALUES (@environment, @flow, @name, @status, @start_time, @end_time, @trigger_name, @trigger_outputs)`,
   )
 
+  // Every flow call reads its flow.
+  const found = watch.memo<Readonly<FlowRow> | undefined>()
+
   return {
-    /** A live flow: soft-deleted flows are missing for the eight operations. Cached: every flow call reads it. */
+    /** A live flow: soft-deleted flows are missing for the eight operations. */
     find: (environment: string, name: string) =>
-      sql.remember('flows', keyOf(environment, name), () => byName.get({ environment, name })),
+      found(keyOf(environment, name), () => byName.get({ environment, name })),
     /** A soft-deleted flow still within its retention (deleted at or after `cutoff`). */
     findDeleted: (environment: string, name: string, cutoff: string) =>
       deletedByName.get({ environment, name, cutoff }),

@@ -7,14 +7,14 @@ import { createFlowsRepository } from './flows.ts'
 import { createMetaRepository } from './meta.ts'
 import { createOAuthGrantsRepository } from './oauth-grants.ts'
 import { createPermissionsRepository } from './permissions.ts'
-import { createReadCache } from './read-cache.ts'
 import { createSubscriptionsRepository } from './subscriptions.ts'
 import { createTenantsRepository } from './tenants.ts'
 import { createUserDetailsRepository } from './user-details.ts'
+import { createChangeWatch } from './unchanged-memo.ts'
 
 /** Every repository over one database; statements are prepared once, here. */
 export function createRepositories(db: Db) {
-  const sql = createReadCache(db)
+  const watch = createChangeWatch(db)
   // Built once: better-sqlite3 makes five wrapper functions for every db.transaction() call, a
   // cost every write request would otherwise pay.
   const atomically = db.transaction((work: () => unknown) => work())
@@ -22,21 +22,19 @@ export function createRepositories(db: Db) {
     // The declaration build cannot name better-sqlite3's class through the alias without this.
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     db: db as Db,
-    /** For code that writes with raw SQL through `db` (tests): forget every cached row. */
-    invalidateCache: () => sql.invalidate(),
     /** Runs `work` in one transaction, rolled back if it throws (a savepoint when nested). */
     transaction: <T>(work: () => T): T => atomically(work) as T,
-    meta: createMetaRepository(sql),
-    tenants: createTenantsRepository(sql),
-    directory: createDirectoryRepository(sql),
-    environments: createEnvironmentsRepository(sql),
-    flows: createFlowsRepository(sql),
-    permissions: createPermissionsRepository(sql),
-    userDetails: createUserDetailsRepository(sql),
-    approvals: createApprovalsRepository(sql),
-    grants: createOAuthGrantsRepository(sql),
-    connections: createConnectionsRepository(sql),
-    subscriptions: createSubscriptionsRepository(sql),
+    meta: createMetaRepository(db),
+    tenants: createTenantsRepository(db),
+    directory: createDirectoryRepository(db, watch),
+    environments: createEnvironmentsRepository(db, watch),
+    flows: createFlowsRepository(db, watch),
+    permissions: createPermissionsRepository(db, watch),
+    userDetails: createUserDetailsRepository(db),
+    approvals: createApprovalsRepository(db),
+    grants: createOAuthGrantsRepository(db),
+    connections: createConnectionsRepository(db, watch),
+    subscriptions: createSubscriptionsRepository(db),
   }
 }
 export type Repositories = ReturnType<typeof createRepositories>

@@ -1,9 +1,9 @@
-import type { Sql } from './read-cache.ts'
+import type { Db } from '../open.ts'
 
 /** Facts about the database itself, such as when it was seeded. */
-export function createMetaRepository(sql: Sql) {
-  const get = sql.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?')
-  const set = sql.prepare<[string, string]>(
+export function createMetaRepository(db: Db) {
+  const get = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?')
+  const set = db.prepare<[string, string]>(
     'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   )
   return {

@@ -1,4 +1,4 @@
-import type { Sql } from './read-cache.ts'
+import type { Db } from '../open.ts'
 
 export type GrantKind = 'code' | 'device' | 'user_code' | 'refresh'
 
@@ -18,20 +18,20 @@ export interface Grant<T> {
 }
 
 /** Entra's short-lived state (codes, refresh tokens, used assertion ids), each with an expiry. */
-export function createOAuthGrantsRepository(sql: Sql) {
-  const insert = sql.prepare<GrantRow>(
+export function createOAuthGrantsRepository(db: Db) {
+  const insert = db.prepare<GrantRow>(
     'INSERT OR IGNORE INTO oauth_grants (kind, id, tenant_id, data, expires_at) VALUES (@kind, @id, @tenant_id, @data, @expires_at)',
   )
-  const update = sql.prepare<{ kind: GrantKind; id: string; data: string; tenant_id: string | null }>(
+  const update = db.prepare<{ kind: GrantKind; id: string; data: string; tenant_id: string | null }>(
     'UPDATE oauth_grants SET data = @data, tenant_id = coalesce(@tenant_id, tenant_id) WHERE kind = @kind AND id = @id',
   )
-  const one = sql.prepare<{ kind: GrantKind; id: string }, GrantRow>(
+  const one = db.prepare<{ kind: GrantKind; id: string }, GrantRow>(
     'SELECT * FROM oauth_grants WHERE kind = @kind AND id = @id',
   )
-  const remove = sql.prepare<{ kind: GrantKind; id: string }>(
+  const remove = db.prepare<{ kind: GrantKind; id: string }>(
     'DELETE FROM oauth_grants WHERE kind = @kind AND id = @id',
   )
-  const purge = sql.prepare<[number]>('DELETE FROM oauth_grants WHERE expires_at < ?')
+  const purge = db.prepare<[number]>('DELETE FROM oauth_grants WHERE expires_at < ?')
   return {
     /** Stores a grant; false when one with that id exists already (a replayed `jti`). */
     add<T>(kind: GrantKind, id: string, grant: Grant<T>): boolean {

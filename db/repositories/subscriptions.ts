@@ -1,5 +1,5 @@
 import type { SubscriptionFixture } from '../../schemas/fixture.ts'
-import type { Sql } from './read-cache.ts'
+import type { Db } from '../open.ts'
 
 type Policies = NonNullable<SubscriptionFixture['subscriptionPolicies']>
 interface SubscriptionRowRaw {
@@ -22,11 +22,11 @@ const toSubscription = (raw: SubscriptionRowRaw): SubscriptionRow => ({
 })
 
 /** A tenant's Azure subscriptions (ARM's `GET /subscriptions`). */
-export function createSubscriptionsRepository(sql: Sql) {
-  const ofTenant = sql.prepare<[string], SubscriptionRowRaw>(
+export function createSubscriptionsRepository(db: Db) {
+  const ofTenant = db.prepare<[string], SubscriptionRowRaw>(
     'SELECT * FROM subscriptions WHERE tenant_id = ? ORDER BY display_name, subscription_id',
   )
-  const insert = sql.prepare<SubscriptionRowRaw>(
+  const insert = db.prepare<SubscriptionRowRaw>(
     `INSERT INTO subscriptions (subscription_id, tenant_id, display_name, state, tags,
        location_placement_id, quota_id, spending_limit)
      VALUES (@subscription_id, @tenant_id, @display_name, @state, @tags,

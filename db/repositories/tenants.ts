@@ -1,4 +1,4 @@
-import type { Sql } from './read-cache.ts'
+import type { Db } from '../open.ts'
 
 export interface TenantRow {
   id: string
@@ -14,18 +14,18 @@ export interface SigningKeyRow {
   certificate_pem: string
 }
 
-export function createTenantsRepository(sql: Sql) {
-  const byId = sql.prepare<[string], TenantRow>('SELECT * FROM tenants WHERE id = ?')
-  const byDomain = sql.prepare<[string], TenantRow>('SELECT * FROM tenants WHERE domain = ?')
-  const byName = sql.prepare<[string], TenantRow>('SELECT * FROM tenants WHERE name = ?')
-  const all = sql.prepare<[], TenantRow>('SELECT * FROM tenants ORDER BY name')
-  const insert = sql.prepare<TenantRow>(
+export function createTenantsRepository(db: Db) {
+  const byId = db.prepare<[string], TenantRow>('SELECT * FROM tenants WHERE id = ?')
+  const byDomain = db.prepare<[string], TenantRow>('SELECT * FROM tenants WHERE domain = ?')
+  const byName = db.prepare<[string], TenantRow>('SELECT * FROM tenants WHERE name = ?')
+  const all = db.prepare<[], TenantRow>('SELECT * FROM tenants ORDER BY name')
+  const insert = db.prepare<TenantRow>(
     'INSERT INTO tenants (id, name, domain, display_name) VALUES (@id, @name, @domain, @display_name)',
   )
-  const remove = sql.prepare<[string]>('DELETE FROM tenants WHERE id = ?')
-  const keyOf = sql.prepare<[string], SigningKeyRow>('SELECT * FROM signing_keys WHERE tenant_id = ?')
-  const allKeys = sql.prepare<[], SigningKeyRow>('SELECT * FROM signing_keys')
-  const insertKey = sql.prepare<SigningKeyRow>(
+  const remove = db.prepare<[string]>('DELETE FROM tenants WHERE id = ?')
+  const keyOf = db.prepare<[string], SigningKeyRow>('SELECT * FROM signing_keys WHERE tenant_id = ?')
+  const allKeys = db.prepare<[], SigningKeyRow>('SELECT * FROM signing_keys')
+  const insertKey = db.prepare<SigningKeyRow>(
     'INSERT INTO signing_keys (tenant_id, kid, private_key_pem, certificate_pem) VALUES (@tenant_id, @kid, @private_key_pem, @certificate_pem)',
   )
 

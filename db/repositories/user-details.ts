@@ -1,4 +1,4 @@
-import type { Sql } from './read-cache.ts'
+import type { Db } from '../open.ts'
 
 export interface UserDetailsRow {
   tenant_id: string
@@ -10,20 +10,20 @@ export interface UserDetailsRow {
   consent_business_app_platform_time: string
 }
 
-export function createUserDetailsRepository(sql: Sql) {
-  const one = sql.prepare<[string, string], UserDetailsRow>(
+export function createUserDetailsRepository(db: Db) {
+  const one = db.prepare<[string, string], UserDetailsRow>(
     'SELECT * FROM user_details WHERE tenant_id = ? AND object_id = ?',
   )
-  const ofTenant = sql.prepare<[string], UserDetailsRow>(
+  const ofTenant = db.prepare<[string], UserDetailsRow>(
     'SELECT * FROM user_details WHERE tenant_id = ? ORDER BY object_id',
   )
-  const insert = sql.prepare<UserDetailsRow>(
+  const insert = db.prepare<UserDetailsRow>(
     `INSERT INTO user_details (tenant_id, object_id, puid, is_disallowed_for_internal_plans, consent_time,
        service_settings_selection_time, consent_business_app_platform_time)
      VALUES (@tenant_id, @object_id, @puid, @is_disallowed_for_internal_plans, @consent_time,
        @service_settings_selection_time, @consent_business_app_platform_time)`,
   )
-  const remove = sql.prepare<[string, string]>(
+  const remove = db.prepare<[string, string]>(
     'DELETE FROM user_details WHERE tenant_id = ? AND object_id = ?',
   )
   return {

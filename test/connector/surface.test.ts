@@ -297,7 +297,6 @@ describe('a CertOauth connection acts as its app', () => {
     t.app.repos.db
       .prepare('UPDATE apps SET certificates = ? WHERE client_id = ?')
       .run(JSON.stringify(automation.certificates), reporting.client_id)
-    t.app.repos.invalidateCache()
     const certOauth = t.app.repos.connections.find(CERT_OAUTH)!
     const created = await t.app.inject({
       method: 'POST',

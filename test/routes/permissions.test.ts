@@ -89,6 +89,23 @@ describe('GET .../permissions after writes', () => {
     expectEmptySuccess(await t.modify({ delete: [{ id: CONTOSO.group }] }))
     expect(await t.list()).toEqual(first.filter((p) => p.name !== CONTOSO.group))
   })
+
+  it('answers what the database holds after a raw write, a rolled-back write and a reset', async () => {
+    const t = await setup()
+    const first = await t.list()
+    expect(first.map((p) => p.name)).toContain(CONTOSO.group)
+    t.app.repos.db
+      .prepare('DELETE FROM flow_permissions WHERE flow = ? AND principal_id = ?')
+      .run(FLOW, CONTOSO.group)
+    expect(await t.list()).toEqual(first.filter((p) => p.name !== CONTOSO.group))
+    // All or nothing: the valid put is rolled back with the refused delete of the Owner.
+    expect(
+      (await t.modify({ put: [put(NEWCOMER, 'CanEdit')], delete: [{ id: CONTOSO.maker.id }] })).statusCode,
+    ).toBe(400)
+    expect(await t.list()).toEqual(first.filter((p) => p.name !== CONTOSO.group))
+    expect((await t.app.inject({ method: 'POST', url: '/_emulator/reset' })).statusCode).toBe(200)
+    expect(await t.list()).toEqual(first)
+  })
 })
 
 describe('POST .../modifyPermissions (Edit-AdminFlowOwnerRole)', () => {

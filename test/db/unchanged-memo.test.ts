@@ -1,15 +1,18 @@
-import { describe, expect, it } from 'vitest'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+import { describe, expect, it, onTestFinished } from 'vitest'
 
 import { migrate } from '../../db/migrate.ts'
-import { openDatabase } from '../../db/open.ts'
-import { createReadCache, keyOf } from '../../db/repositories/read-cache.ts'
+import { openDatabase, type Db } from '../../db/open.ts'
 import { createRepositories } from '../../db/repositories/index.ts'
+import { createChangeWatch, keyOf } from '../../db/repositories/unchanged-memo.ts'
 
 const T = '11111111-1111-4111-8111-111111111111'
 const ENV = 'Default-11111111-1111-4111-8111-111111111111'
 
-function setUp() {
-  const db = openDatabase(':memory:')
+function setUp(db: Db = openDatabase(':memory:')) {
   migrate(db)
   const repos = createRepositories(db)
   repos.tenants.insert({ id: T, name: 'test', domain: 'test.onmicrosoft.com', display_name: 'Test' })
@@ -46,7 +49,7 @@ function setUp() {
   return { repos, flow, permission }
 }
 
-describe('the read cache', () => {
+describe('the memo of reads while the database is unchanged', () => {
   it('serves a repeated read from memory until a write to that table', () => {
     const { repos, flow } = setUp()
     flow('f1')
@@ -101,17 +104,57 @@ describe('the read cache', () => {
     expect(repos.flows.find(ENV, 'ghost')).toBeUndefined()
   })
 
-  it('hands out frozen rows, so no caller can change what the next request reads', () => {
+  it('answers what is stored after a rolled-back change of a remembered row, inside and after it', () => {
     const { repos, flow, permission } = setUp()
     flow('f1')
     permission('f1', 'p1')
-    const row = repos.flows.find(ENV, 'f1')!
-    expect(() => {
-      ;(row as { state: string }).state = 'Suspended'
-    }).toThrow(TypeError)
-    const list = repos.permissions.listVisible(ENV, 'f1')
-    expect(() => (list as unknown[]).push({})).toThrow(TypeError)
     expect(repos.flows.find(ENV, 'f1')?.state).toBe('Started')
+    expect(repos.permissions.listVisible(ENV, 'f1')).toHaveLength(1)
+    const rollback = new Error('rollback')
+    expect(() =>
+      repos.transaction(() => {
+        repos.flows.setState(ENV, 'f1', 'Suspended', '2026-01-02T00:00:00Z')
+        expect(repos.permissions.revoke(ENV, 'f1', 'p1')).toBe(true)
+        // Inside, the transaction's own writes are seen.
+        expect(repos.flows.find(ENV, 'f1')?.state).toBe('Suspended')
+        expect(repos.permissions.listVisible(ENV, 'f1')).toEqual([])
+        throw rollback
+      }),
+    ).toThrow(rollback)
+    expect(repos.flows.find(ENV, 'f1')?.state).toBe('Started')
+    expect(repos.permissions.listVisible(ENV, 'f1')).toHaveLength(1)
+  })
+
+  it('sees raw SQL written through repos.db, with nothing to call afterwards', () => {
+    const { repos, flow, permission } = setUp()
+    flow('f1')
+    permission('f1', 'p1')
+    expect(repos.flows.find(ENV, 'f1')?.display_name).toBe('f1')
+    expect(repos.environments.findByName(ENV)?.display_name).toBe('Default')
+    expect(repos.permissions.listVisible(ENV, 'f1')).toHaveLength(1)
+    repos.db.prepare("UPDATE flows SET display_name = 'renamed' WHERE name = 'f1'").run()
+    expect(repos.flows.find(ENV, 'f1')?.display_name).toBe('renamed')
+    repos.db.exec("UPDATE environments SET display_name = 'Renamed' WHERE name = '" + ENV + "'")
+    expect(repos.environments.findByName(ENV)?.display_name).toBe('Renamed')
+    // A raw delete of the tenant cascades to its environment, flows and permissions.
+    repos.db.prepare('DELETE FROM tenants WHERE id = ?').run(T)
+    expect(repos.environments.findByName(ENV)).toBeUndefined()
+    expect(repos.flows.find(ENV, 'f1')).toBeUndefined()
+    expect(repos.permissions.listVisible(ENV, 'f1')).toEqual([])
+  })
+
+  it('sees a write that another connection commits to the same file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paae-memo-'))
+    const path = join(dir, 'emulator.db')
+    const db = openDatabase(path)
+    onTestFinished(() => void db.close())
+    const { repos, flow } = setUp(db)
+    flow('f1')
+    expect(repos.flows.find(ENV, 'f1')?.state).toBe('Started')
+    const other = openDatabase(path)
+    other.prepare("UPDATE flows SET state = 'Stopped' WHERE name = 'f1'").run()
+    other.close()
+    expect(repos.flows.find(ENV, 'f1')?.state).toBe('Stopped')
   })
 
   it('keeps exact keys: names that differ in case are separate entries, each answered as SQLite does', () => {
@@ -119,21 +162,21 @@ describe('the read cache', () => {
     flow('MiXeD')
     expect(repos.flows.find(ENV, 'mixed')?.name).toBe('MiXeD')
     expect(repos.flows.find(ENV, 'MIXED')?.name).toBe('MiXeD')
-    // Only ASCII folds in SQLite's NOCASE; a cache that lower-cased keys would conflate these.
+    // Only ASCII folds in SQLite's NOCASE; a memo that lower-cased keys would conflate these.
     flow('Ä')
     expect(repos.flows.find(ENV, 'ä')).toBeUndefined()
     expect(repos.flows.find(ENV, 'Ä')?.name).toBe('Ä')
   })
 
-  it('knows a write by its verb: an INSERT ... RETURNING read with get() forgets the table too', () => {
+  it('forgets on any write, an INSERT ... RETURNING read with get() included', () => {
     const db = openDatabase(':memory:')
     migrate(db)
-    const sql = createReadCache(db)
-    const count = sql.prepare<[], { n: number }>('SELECT count(*) AS n FROM tenants')
-    const insert = sql.prepare<[string, string, string], { id: string }>(
+    const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM tenants')
+    const insert = db.prepare<[string, string, string], { id: string }>(
       "INSERT INTO tenants (id, name, domain, display_name) VALUES (?, ?, ?, 'T') RETURNING id",
     )
-    const remembered = () => sql.remember('tenants', 'count', () => count.get()!.n)
+    const tenants = createChangeWatch(db).memo<number>()
+    const remembered = () => tenants('count', () => count.get()!.n)
     expect(remembered()).toBe(0)
     expect(insert.get(T, 'returning', 'returning.example')?.id).toBe(T)
     expect(remembered()).toBe(1)
