@@ -4,7 +4,7 @@ import { ModifyPermissionsBody, PermissionList } from '../../schemas/permission.
 import { callerOf } from '../plugins/auth.ts'
 import { requireFlow, resolveEnvironment } from './environment-access.ts'
 import { modifyPermissions } from './modify-permissions.ts'
-import { errorResponses, FlowParams, noContent, SECURITY, TAGS, serializedOnce } from './route-schemas.ts'
+import { errorResponses, FlowParams, noContent, SECURITY, TAGS } from './route-schemas.ts'
 import { sendEmpty } from '../http/reply.ts'
 import type { Surface } from './surface.ts'
 import { toPermission } from './views.ts'
@@ -12,7 +12,6 @@ import { toPermission } from './views.ts'
 /** A flow's owner roles: read and edit (flow-admin-api.md §2.1, §4). */
 const permissions: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { surface }) => {
   const { repos } = app
-  const sendPermissions = serializedOnce()
 
   app.get(
     '/environments/:environment/flows/:flow/permissions',
@@ -29,11 +28,12 @@ const permissions: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app,
         response: { 200: PermissionList, ...errorResponses(surface, 404) },
       },
     },
-    (request, reply) => {
+    (request) => {
       const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
       const flow = requireFlow(repos, env, request.params.flow)
-      const rows = repos.permissions.listVisible(env.name, flow.name)
-      sendPermissions(reply, rows, () => ({ value: rows.map((row) => toPermission(row, env)) }))
+      return {
+        value: repos.permissions.listVisible(env.name, flow.name).map((row) => toPermission(row, env)),
+      }
     },
   )
 

@@ -57,30 +57,3 @@ export const noContent = (description: string) => Type.Null({ description })
 
 export const TAGS = ['Flow admin API']
 export const SECURITY = [{ bearer: [] }]
-
-type Serialized = string | ArrayBuffer | Buffer
-interface SerializingReply {
-  serialize(payload: unknown): Serialized
-  type(contentType: string): unknown
-}
-
-/**
- * A route's 200 body, built and serialized once for each value it comes from. The read cache hands
- * out the same frozen rows until their table is written, so an unchanged answer is sent as the text
- * it was the first time, without serializing it again. One per route: the
- * surfaces may serialize the same rows differently.
- */
-export function serializedOnce() {
-  const bodies = new WeakMap<object, Serialized>()
-  return (reply: SerializingReply, source: object, body: () => unknown): void => {
-    let text = bodies.get(source)
-    if (text === undefined) {
-      text = reply.serialize(body())
-      // A value built for this request only (not frozen) could change: it is never remembered.
-      if (Object.isFrozen(source)) bodies.set(source, text)
-    }
-    // Typed replies take the schema's body type; this is that body, already serialized.
-    const typed = reply.type('application/json; charset=utf-8') as { send(payload: Serialized): unknown }
-    typed.send(text)
-  }
-}
