@@ -6,21 +6,10 @@
 export const connectorKey = (connectionId: string) => `connection:${connectionId}`
 
 type CallerIdentity = { readonly tenantId: string; readonly objectId: string; readonly clientId: string }
-const callerKeys = new WeakMap<CallerIdentity, string>()
 
-/**
- * Made once per caller object: the token verifier hands out the same caller for the same token, so
- * its key is not rebuilt, rehashed by the throttle's map, and copied by the garbage collector on
- * every call.
- */
-export const callerKey = (caller: CallerIdentity): string => {
-  let key = callerKeys.get(caller)
-  if (key === undefined) {
-    key = `caller:${caller.tenantId}:${caller.objectId}:${caller.clientId}`
-    callerKeys.set(caller, key)
-  }
-  return key
-}
+/** The key of a Flow API call, made afresh from the caller's identity on every call. */
+export const callerKey = (caller: CallerIdentity): string =>
+  `caller:${caller.tenantId}:${caller.objectId}:${caller.clientId}`
 
 /** Whether a key is the connection of a call made by someone of `tenantId` on the Flow API. */
 export const isCallerKeyOfTenant = (key: string, tenantId: string) => key.startsWith(`caller:${tenantId}:`)
