@@ -43,8 +43,9 @@ export function parseCommand(
     throw new ConfigError(`${command}: ${(error as Error).message}. Run '${command} --help' for the flags.`)
   }
   // Checked before the URL it makes, so that the message names the variable that is wrong.
-  if (env['PAAE_PORT'] !== undefined && !/^\d{1,5}$/.test(env['PAAE_PORT']))
-    throw new ConfigError(`${command}: PAAE_PORT must be a port number; got '${env['PAAE_PORT']}'`)
+  const port = env['PAAE_PORT']
+  if (port !== undefined && (!/^\d{1,5}$/.test(port) || Number(port) > 65_535))
+    throw new ConfigError(`${command}: PAAE_PORT must be a port number; got '${port}'`)
   const url = (values['url'] as string | undefined) ?? defaultEmulatorUrl(env)
   try {
     new URL(url)
