@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 import Database from 'better-sqlite3'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 
 import { prepareDataDir } from '../server/data-dir.ts'
 import { openStore } from '../server/open-store.ts'
@@ -13,7 +13,11 @@ import { listenFailure, StartupError, systemCode } from '../server/startup-error
 // The start-up checks in-process, one case per reason: test/startup-failures.test.ts proves the
 // bin turns them into one line and exit 2; these prove each reason is told apart.
 
-const folder = () => mkdtempSync(join(tmpdir(), 'paae-checks-'))
+const folder = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'paae-checks-'))
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
 
 /** What a bind on a port another server holds throws, as Node gives it. */
 async function realAddressInUse(): Promise<unknown> {

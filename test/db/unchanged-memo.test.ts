@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -147,7 +147,10 @@ describe('the memo of reads while the database is unchanged', () => {
     const dir = mkdtempSync(join(tmpdir(), 'paae-memo-'))
     const path = join(dir, 'emulator.db')
     const db = openDatabase(path)
-    onTestFinished(() => void db.close())
+    onTestFinished(() => {
+      db.close()
+      rmSync(dir, { recursive: true, force: true })
+    })
     const { repos, flow } = setUp(db)
     flow('f1')
     expect(repos.flows.find(ENV, 'f1')?.state).toBe('Started')

@@ -99,9 +99,10 @@ describe('GET .../permissions after writes', () => {
       .run(FLOW, CONTOSO.group)
     expect(await t.list()).toEqual(first.filter((p) => p.name !== CONTOSO.group))
     // All or nothing: the valid put is rolled back with the refused delete of the Owner.
-    expect(
-      (await t.modify({ put: [put(NEWCOMER, 'CanEdit')], delete: [{ id: CONTOSO.maker.id }] })).statusCode,
-    ).toBe(400)
+    expectServiceError(
+      await t.modify({ put: [put(NEWCOMER, 'CanEdit')], delete: [{ id: CONTOSO.maker.id }] }),
+      { status: 400, code: 'CannotRemoveOwner' },
+    )
     expect(await t.list()).toEqual(first.filter((p) => p.name !== CONTOSO.group))
     expect((await t.app.inject({ method: 'POST', url: '/_emulator/reset' })).statusCode).toBe(200)
     expect(await t.list()).toEqual(first)
