@@ -7,7 +7,7 @@ export default defineConfig({
     // Tests build their own app on :memory:; nothing is shared, so files run in parallel.
     pool: 'forks',
     // A worker keeps its imported modules from one test file to the next: importing the server
-    // and compiling the contract check once per worker instead of once per file halves the run.
+    // and compiling the contract check once per worker instead of once per file is most of the run's time.
     // Nothing a test needs lives in module state: each test builds its own app.
     isolate: false,
     globalSetup: ['test/setup/local-ca.ts'],
