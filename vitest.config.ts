@@ -10,6 +10,9 @@ export default defineConfig({
     // and compiling the contract check once per worker instead of once per file is most of the run's time.
     // Nothing a test needs lives in module state: each test builds its own app.
     isolate: false,
+    // A worker per core rather than vitest's default of one fewer: many files wait on child
+    // processes, a browser or sockets, and on two cores the default would run one file at a time.
+    maxWorkers: '100%',
     globalSetup: ['test/setup/local-ca.ts'],
     // Every response a test receives is checked against the OpenAPI document.
     setupFiles: ['test/setup/contract-check.ts'],
