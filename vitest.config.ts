@@ -6,8 +6,8 @@ export default defineConfig({
     // Forked processes, so NODE_EXTRA_CA_CERTS set by the global setup applies to each of them.
     // Tests build their own app on :memory:; nothing is shared, so files run in parallel.
     pool: 'forks',
-    // A worker keeps its imported modules from one test file to the next: importing the server
-    // and compiling the contract check once per worker instead of once per file is most of the run's time.
+    // A worker keeps its imported modules from one test file to the next, so the server is
+    // imported and the contract check compiled once per worker rather than once per file.
     // Nothing a test needs lives in module state: each test builds its own app.
     isolate: false,
     // A worker per core rather than vitest's default of one fewer: many files wait on child
