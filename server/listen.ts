@@ -31,6 +31,11 @@ export interface ListenOptions {
   timeouts?: ConnectionTimeouts | undefined
 }
 
+/** The proxy needs a CA, and so does HTTPS unless `--tls-cert` gives its certificate. */
+export function needsCa(options: Pick<ListenOptions, 'proxyPort' | 'httpsPort' | 'tlsCert'>): boolean {
+  return options.proxyPort !== undefined || (options.httpsPort !== 'off' && !options.tlsCert)
+}
+
 export interface Listening {
   httpUrl: string
   httpsUrl: string | undefined
@@ -96,8 +101,7 @@ export async function listen(app: FastifyInstance, options: ListenOptions): Prom
     const httpUrl = `http://${urlHost(options.host)}:${(app.server.address() as AddressInfo).port}`
     const now = app.clock.now()
     // The one CA users trust: it issues the HTTPS listener's certificate and the proxy's.
-    const needsCa = options.proxyPort !== undefined || (options.httpsPort !== 'off' && !options.tlsCert)
-    const ca = needsCa
+    const ca = needsCa(options)
       ? options.caCert && options.caKey
         ? loadCaFromFiles(options.caCert, options.caKey, now)
         : inCaFolder(options.dataDir, () => loadOrCreateCa(options.dataDir, now))

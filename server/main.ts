@@ -9,7 +9,7 @@ import { prepareDataDir } from './data-dir.ts'
 import { writeAtomically } from './files.ts'
 import { FixtureError } from './fixtures.ts'
 import { FLOW_ADMIN_PREFIX } from './flow-api/index.ts'
-import { listen, type Listening } from './listen.ts'
+import { listen, needsCa, type Listening } from './listen.ts'
 import { INTERCEPTED_HOSTS } from './hosts/intercepted-hosts.ts'
 import { StartupError } from './startup-error.ts'
 import { runTokenCommand } from './token-command.ts'
@@ -98,9 +98,7 @@ let showStacks = false
 
 /** The data folder holds the database (unless it lives elsewhere) and the generated CA. */
 function usesDataDir(config: EmulatorConfig): boolean {
-  const generatesCa =
-    config.caCert === undefined &&
-    (config.proxyPort !== undefined || (config.httpsPort !== 'off' && config.tlsCert === undefined))
+  const generatesCa = config.caCert === undefined && needsCa(config)
   return generatesCa || config.db.startsWith(`${config.dataDir}${sep}`)
 }
 
