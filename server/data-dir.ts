@@ -1,6 +1,6 @@
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs'
 
-import { StartupError, systemCode } from './startup-error.ts'
+import { messageOf, StartupError, systemCode } from './startup-error.ts'
 
 /**
  * Creates `--data-dir` if needed and checks that the emulator can write there, so a typo or a
@@ -20,7 +20,7 @@ export function prepareDataDir(dir: string): void {
           ? 'a part of the path is a file, not a folder'
           : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
             ? 'this user cannot write there'
-            : (error as Error).message
+            : messageOf(error)
     throw new StartupError(`--data-dir '${dir}' cannot be used: ${why}`, { cause: error })
   }
 }

@@ -9,7 +9,7 @@ import { DEFAULT_TIMEOUTS, type ConnectionTimeouts } from './config.ts'
 
 import { answerClientError } from './http/client-errors.ts'
 import { startProxy } from './proxy/proxy-server.ts'
-import { listenFailure, StartupError } from './startup-error.ts'
+import { listenFailure, messageOf, StartupError } from './startup-error.ts'
 import { listenerOptions } from './timeouts.ts'
 import { loadCaFromFiles, loadOrCreateCa, loadOrCreateLocalhostCertificate } from './tls/local-ca.ts'
 
@@ -186,9 +186,8 @@ function inCaFolder<T>(dataDir: string, use: () => T): T {
   try {
     return use()
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
     throw new StartupError(
-      `cannot read or create the local CA in '${join(dataDir, 'ca')}' (${reason}); remove that folder to have a new CA generated, or pass --ca-cert and --ca-key`,
+      `cannot read or create the local CA in '${join(dataDir, 'ca')}' (${messageOf(error)}); remove that folder to have a new CA generated, or pass --ca-cert and --ca-key`,
       { cause: error },
     )
   }

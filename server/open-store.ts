@@ -1,6 +1,6 @@
 import { migrate } from '../db/migrate.ts'
 import { openDatabase, type Db } from '../db/open.ts'
-import { StartupError, systemCode } from './startup-error.ts'
+import { messageOf, StartupError, systemCode } from './startup-error.ts'
 
 /**
  * Opens the database and brings its schema up to date. What the user can fix (a folder that cannot
@@ -24,7 +24,7 @@ export function openStore(path: string): Db {
   } catch (error) {
     db.close()
     if (error instanceof StartupError) throw error
-    throw new StartupError(`cannot use the database '${path}': ${reason(error)}`, { cause: error })
+    throw new StartupError(`cannot use the database '${path}': ${messageOf(error)}`, { cause: error })
   }
 }
 
@@ -33,8 +33,6 @@ function isForeign(db: Db): boolean {
   if (db.pragma('user_version', { simple: true }) !== 0) return false
   return db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' LIMIT 1").get() !== undefined
 }
-
-const reason = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
 function openFailure(error: unknown): string {
   switch (systemCode(error)) {
@@ -54,6 +52,6 @@ function openFailure(error: unknown): string {
     case 'EROFS':
       return 'its folder cannot be created here (permission denied or read-only)'
     default:
-      return reason(error)
+      return messageOf(error)
   }
 }

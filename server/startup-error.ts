@@ -13,6 +13,9 @@ export const systemCode = (error: unknown): string | undefined => {
   return typeof code === 'string' ? code : undefined
 }
 
+/** What a thrown value says: an Error's message, anything else as text. */
+export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
 /** Why a listener could not bind, naming its flag: `--port 7070 is in use on 127.0.0.1`. */
 export function listenFailure(error: unknown, flag: string, port: number, host: string): Error {
   const code = systemCode(error)
