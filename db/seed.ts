@@ -33,7 +33,8 @@ export interface SeedOptions {
 }
 
 /**
- * Writes a validated fixture document into the database in one transaction: all of it or, on any
+ * Writes a validated fixture document (its ids decoded to their normal spelling, as
+ * `validateFixtureDocument` answers it) into the database in one transaction: all of it or, on any
  * error, none of it. The one seeding path for start-up, tests and (later) reset and import.
  */
 export function seedFixtures(repos: Repositories, doc: FixtureDocument, options: SeedOptions): void {
@@ -42,10 +43,8 @@ export function seedFixtures(repos: Repositories, doc: FixtureDocument, options:
   })
 }
 
-const lower = (id: string) => id.toLowerCase()
-
 function seedTenant(repos: Repositories, tenant: TenantFixture, index: number, options: SeedOptions): void {
-  const tenantId = lower(tenant.id)
+  const tenantId = tenant.id
   repos.tenants.insert({
     id: tenantId,
     name: tenant.name,
@@ -61,7 +60,7 @@ function seedTenant(repos: Repositories, tenant: TenantFixture, index: number, o
   })
   for (const u of tenant.users) {
     repos.directory.insertUser({
-      object_id: lower(u.objectId),
+      object_id: u.objectId,
       tenant_id: tenantId,
       upn: u.userPrincipalName,
       display_name: u.displayName,
@@ -74,7 +73,7 @@ function seedTenant(repos: Repositories, tenant: TenantFixture, index: number, o
   }
   for (const g of tenant.groups) {
     repos.directory.insertGroup({
-      object_id: lower(g.objectId),
+      object_id: g.objectId,
       tenant_id: tenantId,
       display_name: g.displayName,
     })
@@ -82,9 +81,9 @@ function seedTenant(repos: Repositories, tenant: TenantFixture, index: number, o
   for (const a of tenant.apps) {
     repos.directory.insertApp({
       tenant_id: tenantId,
-      client_id: lower(a.clientId),
+      client_id: a.clientId,
       display_name: a.displayName,
-      service_principal_id: lower(a.servicePrincipalId),
+      service_principal_id: a.servicePrincipalId,
       secrets: a.secrets,
       certificates: a.certificates.map((c) =>
         'certificatePem' in c ? c.certificatePem : options.certificateOfPfx(c.pfxBase64, c.password),
@@ -103,7 +102,7 @@ function seedTenant(repos: Repositories, tenant: TenantFixture, index: number, o
       created_time: env.createdTime,
     })
     for (const flow of env.flows) {
-      const name = lower(flow.name)
+      const name = flow.name
       repos.flows.insert({
         environment: env.name,
         name,
@@ -111,14 +110,14 @@ function seedTenant(repos: Repositories, tenant: TenantFixture, index: number, o
         state: flow.state,
         created_time: flow.createdTime,
         last_modified_time: flow.lastModifiedTime,
-        creator_id: lower(flow.creator.objectId),
+        creator_id: flow.creator.objectId,
         creator_type: flow.creator.type,
         deleted_time: flow.deletedTime ?? null,
       })
       repos.permissions.upsert({
         environment: env.name,
         flow: name,
-        principal_id: lower(flow.creator.objectId),
+        principal_id: flow.creator.objectId,
         principal_type: flow.creator.type,
         role_name: 'Owner',
         email: null,
@@ -128,7 +127,7 @@ function seedTenant(repos: Repositories, tenant: TenantFixture, index: number, o
         repos.permissions.upsert({
           environment: env.name,
           flow: name,
-          principal_id: lower(p.principalId),
+          principal_id: p.principalId,
           principal_type: p.principalType,
           role_name: p.roleName,
           email: p.email ?? null,
@@ -151,8 +150,8 @@ function seedTenant(repos: Repositories, tenant: TenantFixture, index: number, o
     for (const a of env.approvals) {
       repos.approvals.insert({
         environment: env.name,
-        name: lower(a.name),
-        user_id: lower(a.userId),
+        name: a.name,
+        user_id: a.userId,
         title: a.title,
         created_time: a.createdTime,
       })
@@ -161,7 +160,7 @@ function seedTenant(repos: Repositories, tenant: TenantFixture, index: number, o
   for (const d of tenant.userDetails) {
     repos.userDetails.insert({
       tenant_id: tenantId,
-      object_id: lower(d.objectId),
+      object_id: d.objectId,
       puid: d.puid,
       is_disallowed_for_internal_plans: d.isDisallowedForInternalPlans ? 1 : 0,
       consent_time: d.consentTime,
@@ -172,7 +171,7 @@ function seedTenant(repos: Repositories, tenant: TenantFixture, index: number, o
   for (const s of tenant.subscriptions ?? []) {
     const policies = { ...SUBSCRIPTION_POLICY_DEFAULTS, ...s.subscriptionPolicies }
     repos.subscriptions.insert({
-      subscription_id: lower(s.subscriptionId),
+      subscription_id: s.subscriptionId,
       tenant_id: tenantId,
       display_name: s.displayName,
       state: s.state,

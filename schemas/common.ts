@@ -4,6 +4,19 @@ import { Type, type Static } from 'typebox'
 export const GUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
 export const Guid = Type.String({ pattern: GUID_PATTERN, description: 'A GUID' })
 
+/**
+ * The one spelling of an id inside the emulator. The service compares ids (GUIDs) without regard
+ * to case; the emulator lower-cases each where it enters (a fixture document, a request's path,
+ * body or token) and stores and compares them as they are from there on. The columns that hold
+ * ids are `COLLATE NOCASE` as well, so a lookup by an id as a client spelt it finds its row.
+ */
+export const normaliseId = (id: string): string => id.toLowerCase()
+
+/** A GUID that decodes to its normal spelling: a fixture document's ids (see `normaliseId`). */
+export const Id = Type.Codec(Guid)
+  .Decode(normaliseId)
+  .Encode((id: string) => id)
+
 /** A connection id of the connector: any URL-safe string of 1 to 128 characters. */
 export const CONNECTION_ID_PATTERN = '^[A-Za-z0-9._~-]{1,128}$'
 

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 
-import { CONNECTION_ID_PATTERN, FlowTimestamp, Guid } from './common.ts'
+import { CONNECTION_ID_PATTERN, FlowTimestamp, Id } from './common.ts'
 import { FlowState } from './flow.ts'
 import { GrantableRole, PrincipalType } from './permission.ts'
 
@@ -28,7 +28,7 @@ export type SigningKeyFixture = Static<typeof SigningKeyFixture>
 
 export const UserFixture = Type.Object(
   {
-    objectId: Guid,
+    objectId: Id,
     userPrincipalName: Type.String({ minLength: 3, maxLength: 256, pattern: '^[^@\\s]+@[^@\\s]+$' }),
     displayName: Name,
     givenName: Type.Optional(Name),
@@ -41,14 +41,14 @@ export const UserFixture = Type.Object(
 )
 export type UserFixture = Static<typeof UserFixture>
 
-export const GroupFixture = Type.Object({ objectId: Guid, displayName: Name }, strict)
+export const GroupFixture = Type.Object({ objectId: Id, displayName: Name }, strict)
 export type GroupFixture = Static<typeof GroupFixture>
 
 export const AppFixture = Type.Object(
   {
-    clientId: Guid,
+    clientId: Id,
     displayName: Name,
-    servicePrincipalId: Guid,
+    servicePrincipalId: Id,
     secrets: Type.Array(Type.String({ minLength: 1, maxLength: 256 })),
     // As PEM, or as the connector's form takes it: a PFX file (base64) with its password.
     certificates: Type.Array(
@@ -84,7 +84,7 @@ export type AppFixture = Static<typeof AppFixture>
 
 export const PermissionFixture = Type.Object(
   {
-    principalId: Guid,
+    principalId: Id,
     principalType: PrincipalType,
     roleName: GrantableRole,
     email: Type.Optional(Type.String({ maxLength: 320 })),
@@ -128,12 +128,12 @@ export const EMPTY_TRIGGER_OUTPUTS = { headers: {}, body: {} }
 
 export const FlowFixture = Type.Object(
   {
-    name: Guid,
+    name: Id,
     displayName: Name,
     state: FlowState,
     createdTime: FlowTimestamp,
     lastModifiedTime: FlowTimestamp,
-    creator: Type.Object({ objectId: Guid, type: Type.Enum(['User', 'ServicePrincipal']) }, strict),
+    creator: Type.Object({ objectId: Id, type: Type.Enum(['User', 'ServicePrincipal']) }, strict),
     permissions: Type.Array(PermissionFixture),
     deletedTime: Type.Optional(
       Type.Unsafe<string>({
@@ -149,8 +149,8 @@ export type FlowFixture = Static<typeof FlowFixture>
 
 export const ApprovalFixture = Type.Object(
   {
-    name: Guid,
-    userId: Guid,
+    name: Id,
+    userId: Id,
     title: Name,
     createdTime: FlowTimestamp,
   },
@@ -174,7 +174,7 @@ export type EnvironmentFixture = Static<typeof EnvironmentFixture>
 
 export const UserDetailsFixture = Type.Object(
   {
-    objectId: Guid,
+    objectId: Id,
     puid: Type.String({ pattern: '^[0-9A-F]{16}$', description: '16 upper-case hex digits' }),
     isDisallowedForInternalPlans: Type.Boolean(),
     consentTime: FlowTimestamp,
@@ -198,7 +198,7 @@ export const ConnectionFixture = Type.Object(
       description: 'UPN or object id of the user who created it',
     }),
     authType: Type.Enum(['firstParty', 'CertOauth']),
-    clientId: Type.Optional(Guid),
+    clientId: Type.Optional(Id),
     pfxBase64: Type.Optional(Type.String({ minLength: 1, description: 'CertOauth: the PFX, base64' })),
     password: Type.Optional(Type.String({ description: 'CertOauth: the PFX password' })),
   },
@@ -216,7 +216,7 @@ export const SUBSCRIPTION_POLICY_DEFAULTS = {
 /** An Azure subscription of the tenant, as ARM's `GET /subscriptions` lists it (`az login` shows it). */
 export const SubscriptionFixture = Type.Object(
   {
-    subscriptionId: Guid,
+    subscriptionId: Id,
     displayName: Name,
     state: Type.Enum(['Enabled', 'Warned', 'PastDue', 'Disabled', 'Deleted']),
     tags: Type.Optional(
@@ -241,7 +241,7 @@ export type SubscriptionFixture = Static<typeof SubscriptionFixture>
 
 export const TenantFixture = Type.Object(
   {
-    id: Guid,
+    id: Id,
     name: Type.String({
       pattern: '^[a-z][a-z0-9-]{0,62}$',
       description: 'Short template key, e.g. contoso',

@@ -37,7 +37,10 @@ export function loadFixtureFile(path: string): FixtureDocument {
   return validateFixtureDocument(parsed, `Fixture file '${path}'`)
 }
 
-/** Validates a fixture document from any source (file, or later a control-plane request). */
+/**
+ * Validates a fixture document from any source (a file or a control-plane request) and answers it
+ * decoded: a copy with every id in its normal spelling (`Id` in schemas/common.ts).
+ */
 export function validateFixtureDocument(value: unknown, source: string): FixtureDocument {
   if (!checker.Check(value)) {
     const problems = [...checker.Errors(value)]
@@ -47,9 +50,10 @@ export function validateFixtureDocument(value: unknown, source: string): Fixture
       .map((e) => `${e.instancePath || '/'}: ${problemOf(e)}`)
     throw new FixtureError(`${source}: ${problems.join('; ')}`)
   }
-  const problems = semanticProblems(value)
+  const doc = checker.Decode(value)
+  const problems = semanticProblems(doc)
   if (problems.length > 0) throw new FixtureError(`${source}: ${problems.slice(0, 5).join('; ')}`)
-  return value
+  return doc
 }
 
 /** A Running run has not ended; any other ended, not before it started. */
@@ -130,9 +134,9 @@ function semanticProblems(doc: FixtureDocument): string[] {
       env.flows.forEach((flow, f) => {
         const flowAt = `${envAt}/flows/${f}`
         unique(`flow name in ${env.name}`, flow.name, `${flowAt}/name`)
-        const principals = new Set<string>([flow.creator.objectId.toLowerCase()])
+        const principals = new Set<string>([flow.creator.objectId])
         flow.permissions.forEach((p, i) => {
-          const id = p.principalId.toLowerCase()
+          const id = p.principalId
           if (principals.has(id)) {
             problems.push(
               `${flowAt}/permissions/${i}/principalId: '${p.principalId}' is listed twice (the creator is the Owner)`,

@@ -30,14 +30,15 @@ export function createKeyRing(tenants: TenantsRepository) {
         })
       loaded.set(id, key)
       byKid.set(key.kid, key)
-      byTenant.set(row.tenant_id.toLowerCase(), key)
+      byTenant.set(row.tenant_id, key)
     }
   }
   reload()
 
   return {
     byKid: (kid: string) => byKid.get(kid),
-    forTenant: (tenantId: string) => byTenant.get(tenantId.toLowerCase()),
+    /** By a tenant id in its normal spelling (`normaliseId`). */
+    forTenant: (tenantId: string) => byTenant.get(tenantId),
     all: () => [...byTenant.values()],
     /** Changes whenever the key set does, so caches of verified tokens know to forget. */
     generation: () => generation,

@@ -1,5 +1,6 @@
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose'
 
+import { normaliseId } from '../../schemas/common.ts'
 import type { Clock } from '../clock.ts'
 import { DEFAULT_MAX_TOKEN_LIFETIME } from '../config.ts'
 import { errors } from '../errors/index.ts'
@@ -139,7 +140,7 @@ export function createTokenVerifier(deps: {
         audiences,
       )
     }
-    const tenantId = typeof payload['tid'] === 'string' ? payload['tid'].toLowerCase() : ''
+    const tenantId = typeof payload['tid'] === 'string' ? normaliseId(payload['tid']) : ''
     const issuer = String(payload.iss ?? '')
     // The key must belong to the tenant the token claims, and the issuer must be that tenant's.
     if (tenantId !== key.tenantId || !deps.issuers.accepts(issuer, tenantId)) {
@@ -155,9 +156,9 @@ export function createTokenVerifier(deps: {
     const kind = idtyp === 'app' || (idtyp === undefined && payload['scp'] === undefined) ? 'app' : 'user'
     return remember(authorization, {
       tenantId,
-      objectId: objectId.toLowerCase(),
+      objectId: normaliseId(objectId),
       kind,
-      clientId: clientId.toLowerCase(),
+      clientId: normaliseId(clientId),
       claims: payload,
     })
   }

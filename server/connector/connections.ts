@@ -21,7 +21,7 @@ function actingCaller(app: FastifyInstance, connection: ConnectionRow, caller: C
   const registered = app.repos.directory.findApp(connection.tenant_id, connection.client_id ?? '')
   if (!registered) return undefined
   return {
-    tenantId: connection.tenant_id.toLowerCase(),
+    tenantId: connection.tenant_id,
     objectId: registered.service_principal_id,
     kind: 'app',
     clientId: registered.client_id,
@@ -65,10 +65,7 @@ export function resolveConnection(app: FastifyInstance, request: FastifyRequest)
       )
     connection = row
   }
-  if (
-    connection.tenant_id.toLowerCase() !== caller.tenantId ||
-    connection.owner_id.toLowerCase() !== caller.objectId
-  ) {
+  if (connection.tenant_id !== caller.tenantId || connection.owner_id !== caller.objectId) {
     throw gatewayErrors.connectionNotShared(source(), connectionId, caller.objectId)
   }
   const acting = actingCaller(app, connection, caller)

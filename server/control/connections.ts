@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 
 import type { ConnectionRow } from '../../db/repositories/connections.ts'
+import { normaliseId } from '../../schemas/common.ts'
 import { ConnectionFixture } from '../../schemas/fixture.ts'
 import { toFlowTimestamp } from '../clock.ts'
 import { buildConnection } from '../state/connection-factory.ts'
@@ -89,10 +90,15 @@ const connections: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { tenant: tenantName, ...input } = request.body
+      const { tenant: tenantName, clientId, ...input } = request.body
       const tenant = requireTenant(repos, tenantName)
       const id = input.id ?? `shared-microsoftflowforadmins-${random.uuid().replace(/-/g, '')}`
-      const built = buildConnection(repos, tenant.id, { ...input, id }, toFlowTimestamp(clock.now()))
+      const connection = {
+        ...input,
+        id,
+        ...(clientId === undefined ? {} : { clientId: normaliseId(clientId) }),
+      }
+      const built = buildConnection(repos, tenant.id, connection, toFlowTimestamp(clock.now()))
       if ('problem' in built) throw controlPlaneErrors.invalidConnection(built.problem)
       const { row, created } = repos.connections.insertOrGet(built.row)
       if (!created) throw controlPlaneErrors.connectionExists(id)

@@ -10,7 +10,7 @@ import { requireTenant } from './tenant-lookup.ts'
 
 /** The id of a tenant named by id, domain or short name, or 404. */
 function tenantId(repos: Repositories, name: string): string {
-  return requireTenant(repos, name).id.toLowerCase()
+  return requireTenant(repos, name).id
 }
 
 /** Reset, export and import of state, and per-test tenants. */

@@ -4,6 +4,7 @@
  * suite reads it to learn which documented answers (a 429, a 404, a 503) it never exercised.
  */
 
+import { normaliseId } from '../../schemas/common.ts'
 import { COVERAGE_SURFACES, type CoverageReport } from '../../schemas/control.ts'
 
 export { COVERAGE_SURFACES }
@@ -15,6 +16,7 @@ export interface CoverageHit {
   status: number
   /** Answered by a fault rule rather than by the emulator's own logic. */
   injected: boolean
+  /** A tenant id (or an Entra URL's tenant segment) in its normal spelling (`normaliseId`). */
   tenant: string | null
   connection: string | null
 }
@@ -65,7 +67,7 @@ export function createCoverage(now: () => Date) {
     record(hit: CoverageHit): void {
       const operation = operations.get(operationKey(hit.surface, hit.operationId))
       if (!operation) return
-      const tenant = hit.tenant?.toLowerCase() ?? null
+      const tenant = hit.tenant
       const status = String(hit.status)
       const key = `${operationKey(hit.surface, hit.operationId)} ${status} ${tenant ?? ''} ${hit.connection ?? ''}`
       let cell = cells.get(key)
@@ -78,7 +80,7 @@ export function createCoverage(now: () => Date) {
     },
     /** Every documented operation, called or not, with what was seen and what never was. */
     report(filter: CoverageFilter = {}): CoverageReport {
-      const tenant = filter.tenant?.toLowerCase()
+      const tenant = filter.tenant === undefined ? undefined : normaliseId(filter.tenant)
       const seen = new Map<Operation, Record<string, StatusTally>>()
       for (const cell of cells.values()) {
         if (tenant !== undefined && cell.tenant !== tenant) continue
@@ -114,15 +116,14 @@ export function createCoverage(now: () => Date) {
           }),
       }
     },
-    /** Forgets everything (a full reset, which also restarts `since`), or one tenant's counts. */
+    /** Forgets everything (a full reset, which also restarts `since`), or one tenant's counts (its id as stored). */
     clear(tenant?: string): void {
       if (tenant === undefined) {
         cells.clear()
         since = now()
         return
       }
-      const lower = tenant.toLowerCase()
-      for (const [key, cell] of cells) if (cell.tenant === lower) cells.delete(key)
+      for (const [key, cell] of cells) if (cell.tenant === tenant) cells.delete(key)
     },
   }
 }

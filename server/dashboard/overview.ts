@@ -9,10 +9,9 @@ import { OVERVIEW_FLOW_LIMIT, type Overview } from '../../schemas/control.ts'
 /** Display names of a tenant's principals: users, groups and service principals. */
 function principalNames(repos: Repositories, tenantId: string): Map<string, string> {
   const names = new Map<string, string>()
-  for (const u of repos.directory.listUsers(tenantId)) names.set(u.object_id.toLowerCase(), u.display_name)
-  for (const g of repos.directory.listGroups(tenantId)) names.set(g.object_id.toLowerCase(), g.display_name)
-  for (const a of repos.directory.listApps(tenantId))
-    names.set(a.service_principal_id.toLowerCase(), a.display_name)
+  for (const u of repos.directory.listUsers(tenantId)) names.set(u.object_id, u.display_name)
+  for (const g of repos.directory.listGroups(tenantId)) names.set(g.object_id, g.display_name)
+  for (const a of repos.directory.listApps(tenantId)) names.set(a.service_principal_id, a.display_name)
   return names
 }
 
@@ -25,7 +24,7 @@ function permissionsOf(repos: Repositories, environment: string, flow: string, n
     roleName: p.role_name,
     principalId: p.principal_id,
     principalType: p.principal_type,
-    displayName: p.display_name ?? names.get(p.principal_id.toLowerCase()) ?? null,
+    displayName: p.display_name ?? names.get(p.principal_id) ?? null,
     hiddenFromApi: !shown.has(p.principal_id),
   }))
 }
@@ -98,7 +97,7 @@ export function buildOverview(
         }),
         userDetails: repos.userDetails.listForTenant(tenant.id).map((d) => ({
           objectId: d.object_id,
-          displayName: names.get(d.object_id.toLowerCase()) ?? null,
+          displayName: names.get(d.object_id) ?? null,
           puid: d.puid,
           isDisallowedForInternalPlans: d.is_disallowed_for_internal_plans === 1,
           consentTime: d.consent_time,

@@ -12,8 +12,7 @@ import { errors } from '../errors/index.ts'
 export function resolveEnvironment(repos: Repositories, caller: Caller, environment: string): EnvironmentRow {
   const name = environment.toLowerCase() === '~default' ? `Default-${caller.tenantId}` : environment
   const row = repos.environments.findByName(name)
-  if (!row || row.tenant_id.toLowerCase() !== caller.tenantId)
-    throw errors.environmentAccessDenied(environment)
+  if (!row || row.tenant_id !== caller.tenantId) throw errors.environmentAccessDenied(environment)
   return row
 }
 

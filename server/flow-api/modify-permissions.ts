@@ -1,7 +1,7 @@
 import type { EnvironmentRow } from '../../db/repositories/environments.ts'
 import type { FlowRow } from '../../db/repositories/flows.ts'
 import type { Repositories } from '../../db/repositories/index.ts'
-import { GUID_PATTERN } from '../../schemas/common.ts'
+import { GUID_PATTERN, normaliseId } from '../../schemas/common.ts'
 import type { ModifyPermissionsBody } from '../../schemas/permission.ts'
 import { errors } from '../errors/index.ts'
 
@@ -14,7 +14,7 @@ const PERMISSION_ID =
  * GET .../permissions (PowerShell's -RoleId); both are accepted (flow-admin-api.md §1.2).
  */
 export function principalOfDeleteId(id: string, index: number, env: EnvironmentRow, flow: FlowRow): string {
-  if (GUID.test(id)) return id.toLowerCase()
+  if (GUID.test(id)) return normaliseId(id)
   const match = PERMISSION_ID.exec(id)
   const [, envName, flowName, principal] = match ?? []
   if (!envName || !flowName || !principal || !GUID.test(principal)) {
@@ -22,13 +22,10 @@ export function principalOfDeleteId(id: string, index: number, env: EnvironmentR
       `body.delete[${index}].id must be a principal object id or a permission id '/providers/Microsoft.ProcessSimple/environments/{environment}/flows/{flow}/permissions/{principalId}'`,
     )
   }
-  if (
-    envName.toLowerCase() !== env.name.toLowerCase() ||
-    flowName.toLowerCase() !== flow.name.toLowerCase()
-  ) {
+  if (envName.toLowerCase() !== env.name.toLowerCase() || normaliseId(flowName) !== flow.name) {
     throw errors.invalidRequestContent(`body.delete[${index}].id is a permission of another flow`)
   }
-  return principal.toLowerCase()
+  return normaliseId(principal)
 }
 
 /**
@@ -49,7 +46,7 @@ export function modifyPermissions(
       const granted = repos.permissions.grant({
         environment: env.name,
         flow: flow.name,
-        principal_id: properties.principal.id.toLowerCase(),
+        principal_id: normaliseId(properties.principal.id),
         principal_type: properties.principal.type,
         role_name: properties.roleName,
         email: properties.principal.email ?? null,

@@ -4,6 +4,7 @@
  * whatever the load.
  */
 
+import { normaliseId } from '../../schemas/common.ts'
 import type { JournalEntry } from '../../schemas/control.ts'
 
 export type { JournalEntry }
@@ -220,14 +221,14 @@ export function createJournal(initial: { size: number; bodyLimit: number }) {
     query(filter: JournalFilter = {}): JournalEntry[] {
       const result: JournalEntry[] = []
       const limit = filter.limit ?? Number.POSITIVE_INFINITY
-      const tenant = filter.tenant?.toLowerCase()
+      const tenant = filter.tenant === undefined ? undefined : normaliseId(filter.tenant)
       const since = filter.since?.getTime()
       for (const slot of slots()) {
         if (result.length >= limit) break
         const entry = slot.raw
         if (filter.operationId !== undefined && entry.operationId !== filter.operationId) continue
         if (filter.status !== undefined && entry.status !== filter.status) continue
-        if (tenant !== undefined && entry.tenant?.toLowerCase() !== tenant) continue
+        if (tenant !== undefined && entry.tenant !== tenant) continue
         if (filter.connection !== undefined && entry.connection !== filter.connection) continue
         if (since !== undefined && entry.timeMs < since) continue
         result.push(format(slot))

@@ -53,7 +53,7 @@ function row(input: ConnectionFixture, tenantId: string, owner: string, createdT
     tenant_id: tenantId,
     owner_id: owner,
     auth_type: input.authType,
-    client_id: input.clientId?.toLowerCase() ?? null,
+    client_id: input.clientId ?? null,
     pfx_base64: input.pfxBase64 ?? null,
     pfx_password: input.password ?? null,
     created_time: createdTime,

@@ -127,7 +127,7 @@ export function exportTenant(repos: Repositories, tenant: TenantRow): TenantFixt
 
 /** The whole state, or one tenant's, in the fixture format. */
 export function exportState(repos: Repositories, tenantIds?: string[]): FixtureDocument {
-  const tenants = repos.tenants.list().filter((t) => !tenantIds || tenantIds.includes(t.id.toLowerCase()))
+  const tenants = repos.tenants.list().filter((t) => !tenantIds || tenantIds.includes(t.id))
   return {
     description: 'Exported from power-automate-admin-emulator. Signing keys here are TEST-ONLY keys.',
     tenants: tenants.map((t) => exportTenant(repos, t)),

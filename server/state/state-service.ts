@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import type { Repositories } from '../../db/repositories/index.ts'
 import { SeedError, seedFixtures } from '../../db/seed.ts'
 import type { StatePatch } from '../../schemas/control.ts'
+import { normaliseId } from '../../schemas/common.ts'
 import type { FixtureDocument, SigningKeyFixture, TenantFixture } from '../../schemas/fixture.ts'
 import { FLOW_SERVICE_AUDIENCE } from '../auth/audiences.ts'
 import type { KeyRing } from '../auth/key-ring.ts'
@@ -86,7 +87,7 @@ export function createStateService(deps: {
   const fixturesFingerprint = createHash('sha256').update(JSON.stringify(deps.fixtures)).digest('hex')
   const rememberFixtures = () => repos.meta.set(SEEDED_FIXTURES, fixturesFingerprint)
   /** Where each tenant came from, for a reset of one tenant: its fixture, or the copy it was made as. */
-  const origins = new Map<string, TenantFixture>(deps.fixtures.tenants.map((t) => [t.id.toLowerCase(), t]))
+  const origins = new Map<string, TenantFixture>(deps.fixtures.tenants.map((t) => [t.id, t]))
 
   function seed(doc: FixtureDocument, source: string): void {
     try {
@@ -108,20 +109,20 @@ export function createStateService(deps: {
    * signing key of any tenant that exists now and comes back without one.
    */
   function replace(doc: FixtureDocument, scope: 'all' | string[], source: string): void {
-    const existing = repos.tenants.list().filter((t) => scope === 'all' || scope.includes(t.id.toLowerCase()))
+    const existing = repos.tenants.list().filter((t) => scope === 'all' || scope.includes(t.id))
     const savedKeys = new Map<string, SigningKeyFixture>()
     for (const tenant of existing) {
       const key = repos.tenants.signingKey(tenant.id)
       if (key)
-        savedKeys.set(tenant.id.toLowerCase(), {
+        savedKeys.set(tenant.id, {
           privateKeyPem: key.private_key_pem,
           certificatePem: key.certificate_pem,
         })
     }
     const incoming = doc.tenants
-      .filter((t) => scope === 'all' || scope.includes(t.id.toLowerCase()))
+      .filter((t) => scope === 'all' || scope.includes(t.id))
       .map((t) => {
-        const kept = savedKeys.get(t.id.toLowerCase())
+        const kept = savedKeys.get(t.id)
         return t.signingKey || !kept ? t : { ...t, signingKey: kept }
       })
     repos.transaction(() => {
@@ -147,7 +148,7 @@ export function createStateService(deps: {
       return
     }
     const connections = new Set(repos.connections.list(tenant).map((c) => connectorKey(c.id)))
-    runtime.journal.clear((e) => e.tenant?.toLowerCase() === tenant)
+    runtime.journal.clear((e) => e.tenant === tenant)
     runtime.throttle.reset((key) => connections.has(key) || isCallerKeyOfTenant(key, tenant))
     runtime.faults.clear((r) => r.tenant?.toLowerCase() === tenant)
     runtime.coverage.clear(tenant)
@@ -183,10 +184,8 @@ export function createStateService(deps: {
         'PATCH /_emulator/state',
       )
       const touched = patch.tenants
-        .map((t) =>
-          merged.tenants
-            .find((m) => ('id' in t ? m.id.toLowerCase() === t.id.toLowerCase() : m.name === t.name))
-            ?.id.toLowerCase(),
+        .map(
+          (t) => merged.tenants.find((m) => ('id' in t ? m.id === normaliseId(t.id) : m.name === t.name))?.id,
         )
         .filter((id): id is string => id !== undefined)
       replace(merged, touched, 'PATCH /_emulator/state')
@@ -203,10 +202,10 @@ export function createStateService(deps: {
         resetRuntime()
         return true
       }
-      const origin = origins.get(tenantId.toLowerCase())
+      const origin = origins.get(tenantId)
       if (!origin) return false
-      replace({ tenants: [origin] }, [tenantId.toLowerCase()], 'Fixture document')
-      resetRuntime(tenantId.toLowerCase())
+      replace({ tenants: [origin] }, [tenantId], 'Fixture document')
+      resetRuntime(tenantId)
       return true
     },
     /** POST /_emulator/tenants: a copy of a template tenant with new ids (the key is generated off the main thread). */
@@ -223,20 +222,21 @@ export function createStateService(deps: {
         .filter(Number.isInteger)
       const n = Math.max(0, ...taken) + 1
       const signingKey = generateSigningKeyPems(`${source.displayName} ${n}`, clock.now(), key)
-      const tenant = cloneTenant(source, { n, random: deps.random, signingKey })
-      const doc = validateFixtureDocument({ tenants: [tenant] }, 'POST /_emulator/tenants')
+      const copy = cloneTenant(source, { n, random: deps.random, signingKey })
+      const doc = validateFixtureDocument({ tenants: [copy] }, 'POST /_emulator/tenants')
       repos.transaction(() => seed(doc, 'POST /_emulator/tenants'))
       keys.reload()
-      origins.set(tenant.id.toLowerCase(), tenant)
+      const tenant = doc.tenants[0]!
+      origins.set(tenant.id, tenant)
       return tenant
     },
     /** What POST /_emulator/tenants answers: enough for a test to start without another call. */
     describeTenant: (tenant: TenantFixture) => describeTenant(repos, runtime.issuer, tenant),
     deleteTenant(tenantId: string): boolean {
-      resetRuntime(tenantId.toLowerCase())
+      resetRuntime(tenantId)
       const removed = repos.tenants.remove(tenantId)
       if (removed) {
-        origins.delete(tenantId.toLowerCase())
+        origins.delete(tenantId)
         keys.reload()
       }
       return removed
