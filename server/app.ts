@@ -112,13 +112,24 @@ export const DEFAULT_JOURNAL = { size: DEFAULTS['journal-size'], bodyLimit: DEFA
 
 /**
  * Where a secret would sit in a log line: a request's Authorization and control-key headers, and
- * the secret fields of an Entra form or token response. Not `code`: an error's code is kept.
+ * the secret fields of an Entra form, a body or a token response. Not `code`: an error's code is
+ * kept. Every path names its top-level key: pino then redacts only a line that has that key,
+ * while a path that starts with `*` makes it copy and walk every object of every line.
  */
+const SECRET_FIELDS = [
+  'client_secret',
+  'client_assertion',
+  'password',
+  'access_token',
+  'refresh_token',
+  'device_code',
+]
 const LOG_REDACT_PATHS = [
-  ...['headers', '*.headers'].flatMap((at) => [`${at}.authorization`, `${at}["x-emulator-key"]`]),
-  ...['client_secret', 'client_assertion', 'password', 'access_token', 'refresh_token', 'device_code'].map(
-    (field) => `*.${field}`,
-  ),
+  ...['headers', 'req.headers', 'request.headers'].flatMap((at) => [
+    `${at}.authorization`,
+    `${at}["x-emulator-key"]`,
+  ]),
+  ...['', 'body.', 'form.', 'query.'].flatMap((at) => SECRET_FIELDS.map((field) => `${at}${field}`)),
 ]
 
 /** Bodies above 1 MiB are refused with 413 before they are read in full. */
