@@ -29,12 +29,17 @@ export function createRepositories(db: Db) {
     directory: createDirectoryRepository(db, watch),
     environments: createEnvironmentsRepository(db, watch),
     flows: createFlowsRepository(db, watch),
-    permissions: createPermissionsRepository(db, watch),
+    permissions: createPermissionsRepository(db),
     userDetails: createUserDetailsRepository(db),
     approvals: createApprovalsRepository(db),
     grants: createOAuthGrantsRepository(db),
     connections: createConnectionsRepository(db, watch),
     subscriptions: createSubscriptionsRepository(db),
+    /**
+     * A memo of values derived from rows, valid while the database is unchanged (the same rule as
+     * the repositories' own: see unchanged-memo.ts), for a service that keeps what it builds.
+     */
+    unchangedMemo: <V>() => watch.memo<V>(),
   }
 }
 export type Repositories = ReturnType<typeof createRepositories>

@@ -1,6 +1,5 @@
 import type { PrincipalType, RoleName } from '../../schemas/permission.ts'
 import type { Db } from '../open.ts'
-import { keyOf, type ChangeWatch } from './unchanged-memo.ts'
 
 export interface PermissionRow {
   environment: string
@@ -14,7 +13,7 @@ export interface PermissionRow {
 
 type FlowKey = { environment: string; flow: string }
 
-export function createPermissionsRepository(db: Db, watch: ChangeWatch) {
+export function createPermissionsRepository(db: Db) {
   // Owner first, then by decreasing rights, then by principal: a stable order clients can snapshot.
   const visible = db.prepare<FlowKey, PermissionRow>(
     `SELECT * FROM flow_permissions
@@ -48,13 +47,9 @@ export function createPermissionsRepository(db: Db, watch: ChangeWatch) {
        AND f.deleted_time IS NULL`,
   )
 
-  // What GET .../permissions reads on every call.
-  const listedVisible = watch.memo<readonly Readonly<PermissionRow>[]>()
-
   return {
     /** What GET .../permissions shows: service principals are never listed (flow-admin-api.md §2.1). */
-    listVisible: (environment: string, flow: string) =>
-      listedVisible(keyOf(environment, flow), () => visible.all({ environment, flow })),
+    listVisible: (environment: string, flow: string) => visible.all({ environment, flow }),
     listAll: (environment: string, flow: string) => all.all({ environment, flow }),
     find: (environment: string, flow: string, principal: string) => one.get({ environment, flow, principal }),
     /** Writes a role whatever is there (seeding). */

@@ -4,14 +4,15 @@ import { ModifyPermissionsBody, PermissionList } from '../../schemas/permission.
 import { callerOf } from '../plugins/auth.ts'
 import { requireFlow, resolveEnvironment } from './environment-access.ts'
 import { modifyPermissions } from './modify-permissions.ts'
+import { createPermissionListText } from './permission-list.ts'
 import { errorResponses, FlowParams, noContent, SECURITY, TAGS } from './route-schemas.ts'
-import { sendEmpty } from '../http/reply.ts'
+import { sendEmpty, sendJsonText } from '../http/reply.ts'
 import type { Surface } from './surface.ts'
-import { toPermission } from './views.ts'
 
 /** A flow's owner roles: read and edit (flow-admin-api.md §2.1, §4). */
 const permissions: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app, { surface }) => {
   const { repos } = app
+  const permissionListText = createPermissionListText(repos)
 
   app.get(
     '/environments/:environment/flows/:flow/permissions',
@@ -28,12 +29,10 @@ const permissions: FastifyPluginAsyncTypebox<{ surface: Surface }> = async (app,
         response: { 200: PermissionList, ...errorResponses(surface, 404) },
       },
     },
-    (request) => {
+    (request, reply) => {
       const env = resolveEnvironment(repos, callerOf(request), request.params.environment)
       const flow = requireFlow(repos, env, request.params.flow)
-      return {
-        value: repos.permissions.listVisible(env.name, flow.name).map((row) => toPermission(row, env)),
-      }
+      sendJsonText(reply, permissionListText(env, flow))
     },
   )
 

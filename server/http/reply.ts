@@ -31,3 +31,14 @@ export function sendEmpty(
 ): unknown {
   return reply.code(status).send()
 }
+
+/**
+ * Ends a request with a body already serialized as JSON: sent as it is, with the type Fastify gives
+ * the JSON it serializes. The route's response schema still documents the body.
+ */
+export function sendJsonText(
+  reply: { type(contentType: string): { send(payload?: unknown): unknown } },
+  text: string,
+): unknown {
+  return reply.type('application/json; charset=utf-8').send(text)
+}
