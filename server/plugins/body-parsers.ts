@@ -5,6 +5,13 @@ import { errors } from '../errors/index.ts'
 
 const NOT_BLANK = /\S/
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** A JSON body as the client sent it: the journal keeps this text, not the parsed value. */
+    jsonText: string | undefined
+  }
+}
+
 /**
  * JSON is the only body type of the Flow API. Clients send `POST .../stop` with no body, with
  * `{}`, and with an empty body under `Content-Type: application/json` (flow-admin-api.md §1.2,
@@ -12,6 +19,7 @@ const NOT_BLANK = /\S/
  */
 async function bodyParsers(app: FastifyInstance) {
   const strictJson = app.getDefaultJsonParser('error', 'error')
+  app.decorateRequest('jsonText', undefined)
   app.removeContentTypeParser(['application/json', 'text/plain'])
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8')
@@ -19,6 +27,7 @@ async function bodyParsers(app: FastifyInstance) {
       done(null, undefined)
       return
     }
+    request.jsonText = text
     void strictJson(request, text, done)
   })
   // Any other type is a 415, unless the body is empty: axios (the CLI for Microsoft 365) labels an

@@ -49,7 +49,9 @@ async function journal(app: FastifyInstance) {
       client: request.caller?.clientId ?? null,
       status: reply.statusCode,
       durationMs: Math.round(reply.elapsedTime * 100) / 100,
-      requestBody: request.body,
+      // The text sent rather than the parsed value: it waits in the ring as it is, where a parsed
+      // body would be formatted on the request path.
+      requestBody: request.jsonText ?? request.body,
       responseBody: request.journalPayload,
       // Node's own objects, kept by reference: copied and redacted only when the entry is read.
       requestHeaders: request.headers,

@@ -103,6 +103,20 @@ describe('the request journal', () => {
     expect(text).toContain('[redacted]')
   })
 
+  it('keeps a JSON body as the client sent it, its secrets redacted', async () => {
+    const t = await buildTestApp()
+    const token = await t.mint({ user: CONTOSO.admin.upn })
+    const url = `${ADMIN}/environments/~default/flows/${CONTOSO.flows.invoiceApproval}/modifyPermissions?${API}`
+    const sent = `{\n  "put": [ { "properties": { "principal": { "id": "${CONTOSO.analyst.id}", "type": "User" }, "roleName": "CanView" } } ]\n}`
+    const headers = { 'content-type': 'application/json' }
+    expect((await t.as(token, { method: 'POST', url, headers, payload: sent })).statusCode).toBe(200)
+    const secret = '{ "put": [], "password": "hunter2-secret" }'
+    expect((await t.as(token, { method: 'POST', url, headers, payload: secret })).statusCode).toBe(400)
+    const [refused, accepted] = await journal(t)
+    expect(accepted!.requestBody).toBe(sent)
+    expect(refused!.requestBody).toBe('{"put":[],"password":"[redacted]"}')
+  })
+
   it("redacts an authorization code in Entra's form, and keeps a response's error.code", async () => {
     const t = await buildTestApp()
     await postForm(t.app, tokenUrl(), {
