@@ -118,9 +118,13 @@ export function journalBody(
   let text: string
   if (typeof body === 'string' || Buffer.isBuffer(body)) {
     text = body.toString()
-    if (MAY_HOLD_SECRETS.test(text)) {
+    // A key written with a \u escape is only spelt out once parsed.
+    if (MAY_HOLD_SECRETS.test(text) || text.includes('\\u')) {
       try {
-        text = JSON.stringify(redact(JSON.parse(text), where))
+        const parsed: unknown = JSON.parse(text)
+        const redacted = JSON.stringify(redact(parsed, where))
+        // As sent, spacing and all, unless something was redacted.
+        if (redacted !== JSON.stringify(parsed)) text = redacted
       } catch {
         // Not JSON (an HTML page, a form): kept as it is.
       }

@@ -27,8 +27,12 @@ async function bodyParsers(app: FastifyInstance) {
       done(null, undefined)
       return
     }
-    request.jsonText = text
-    void strictJson(request, text, done)
+    void strictJson(request, text, (error, value) => {
+      // Only a body that parsed: the journal redacts a secret in JSON it can read, and a
+      // malformed body's text could carry one it cannot.
+      if (!error) request.jsonText = text
+      done(error, value)
+    })
   })
   // Any other type is a 415, unless the body is empty: axios (the CLI for Microsoft 365) labels an
   // empty POST `application/x-www-form-urlencoded`, and the real service takes it as no content.

@@ -117,6 +117,26 @@ describe('the request journal', () => {
     expect(refused!.requestBody).toBe('{"put":[],"password":"[redacted]"}')
   })
 
+  it('redacts a secret key spelt with an escape, and keeps no text of a body that is not JSON', async () => {
+    const t = await buildTestApp()
+    const token = await t.mint({ user: CONTOSO.admin.upn })
+    const url = `${ADMIN}/environments/~default/flows/${CONTOSO.flows.invoiceApproval}/modifyPermissions?${API}`
+    const headers = { 'content-type': 'application/json' }
+    const escaped = '{ "put": [], "pass\\u0077ord": "hunter3-secret" }'
+    expect((await t.as(token, { method: 'POST', url, headers, payload: escaped })).statusCode).toBe(400)
+    const malformed = '{ "put": [], "password": "hunter2-secret", }'
+    expect((await t.as(token, { method: 'POST', url, headers, payload: malformed })).statusCode).toBe(400)
+    // A secret word in a value, with nothing to redact: kept as sent.
+    const innocent = `{ "put": [ { "properties": { "principal": { "id": "${CONTOSO.analyst.id}", "type": "User", "displayName": "Decoder" }, "roleName": "CanView" } } ] }`
+    expect((await t.as(token, { method: 'POST', url, headers, payload: innocent })).statusCode).toBe(200)
+    const [kept, notJson, withEscape] = await journal(t)
+    expect(withEscape!.requestBody).toBe('{"put":[],"password":"[redacted]"}')
+    expect(notJson!.status).toBe(400)
+    expect(notJson!.requestBody).toBeNull()
+    expect(kept!.requestBody).toBe(innocent)
+    expect(JSON.stringify(await journal(t))).not.toContain('secret')
+  })
+
   it("redacts an authorization code in Entra's form, and keeps a response's error.code", async () => {
     const t = await buildTestApp()
     await postForm(t.app, tokenUrl(), {
