@@ -112,7 +112,7 @@ export const DEFAULT_JOURNAL = { size: DEFAULTS['journal-size'], bodyLimit: DEFA
 
 /**
  * Where a secret would sit in a log line: a request's Authorization and control-key headers, and
- * the secret fields of an Entra form, a body or a token response. Not `code`: an error's code is
+ * the secret fields of an Entra form, a body, an error or a token response. Not `code`: an error's code is
  * kept. Every path names its top-level key: pino then redacts only a line that has that key,
  * while a path that starts with `*` makes it copy and walk every object of every line.
  */
@@ -125,11 +125,11 @@ const SECRET_FIELDS = [
   'device_code',
 ]
 const LOG_REDACT_PATHS = [
-  ...['headers', 'req.headers', 'request.headers'].flatMap((at) => [
+  ...['headers', 'req.headers', 'request.headers', 'err.headers'].flatMap((at) => [
     `${at}.authorization`,
     `${at}["x-emulator-key"]`,
   ]),
-  ...['', 'body.', 'form.', 'query.'].flatMap((at) => SECRET_FIELDS.map((field) => `${at}${field}`)),
+  ...['', 'body.', 'form.', 'query.', 'err.'].flatMap((at) => SECRET_FIELDS.map((field) => `${at}${field}`)),
 ]
 
 /** Bodies above 1 MiB are refused with 413 before they are read in full. */
