@@ -44,6 +44,17 @@ describe('ids are lower-cased once, where they enter', () => {
       userPrincipalName: 'twin@contoso.onmicrosoft.com',
     })
     expect(() => validateFixtureDocument(doc, 'test')).toThrow(/duplicate object id/)
+
+    const again = shouted()
+    const flow = again.tenants[0]!.environments.flatMap((e) => e.flows).find((f) => f.permissions.length > 0)!
+    flow.permissions.push({
+      principalId: flow.creator.objectId.toLowerCase(),
+      principalType: 'User',
+      roleName: 'CanView',
+    })
+    expect(() => validateFixtureDocument(again, 'test')).toThrow(
+      /is listed twice \(the creator is the Owner\)/,
+    )
   })
 
   it('an app seeded from capitals stores, serves and exports the lower-case ids', async () => {
