@@ -38,6 +38,7 @@ import errorHandler from './plugins/error-handler.ts'
 import { sendServiceError } from './http/reply.ts'
 import faults from './plugins/faults.ts'
 import journal from './plugins/journal.ts'
+import { SECRET_FIELDS } from './journal/journal.ts'
 import requestIds, { correlationIdOf, setRequestIdHeaders } from './plugins/request-ids.ts'
 import openapi from './plugins/swagger.ts'
 import throttleHeaders from './plugins/throttle.ts'
@@ -112,18 +113,10 @@ export const DEFAULT_JOURNAL = { size: DEFAULTS['journal-size'], bodyLimit: DEFA
 
 /**
  * Where a secret would sit in a log line: a request's Authorization and control-key headers, and
- * the secret fields of an Entra form, a body, an error or a token response. Not `code`: an error's code is
- * kept. Every path names its top-level key: pino then redacts only a line that has that key,
- * while a path that starts with `*` makes it copy and walk every object of every line.
+ * the journal's secret fields in an Entra form, a body, an error or a token response. Not `code`:
+ * an error's code is kept. Every path names its top-level key: pino then redacts only a line that
+ * has that key, while a path that starts with `*` makes it copy and walk every object of every line.
  */
-const SECRET_FIELDS = [
-  'client_secret',
-  'client_assertion',
-  'password',
-  'access_token',
-  'refresh_token',
-  'device_code',
-]
 const LOG_REDACT_PATHS = [
   ...['headers', 'req.headers', 'request.headers', 'err.headers'].flatMap((at) => [
     `${at}.authorization`,

@@ -19,28 +19,29 @@ export interface JournalFilter {
 }
 
 /**
- * Fields that are secrets wherever they are: their values never reach the journal (nor the logs).
- * `code` is not one of them: in a response it is an error's code, which the journal must show.
+ * Fields that are secrets wherever they are, spelt as clients and the emulator write them: their
+ * values never reach the journal, nor the logs (whose redact paths in server/app.ts are made from
+ * this list). `code` is not one of them: in a response it is an error's code, which the journal
+ * must show.
  */
-const SECRET_KEYS = new Set(
-  [
-    'client_secret',
-    'password',
-    'client_assertion',
-    'assertion',
-    'access_token',
-    'refresh_token',
-    'id_token',
-    'code_verifier',
-    'device_code',
-    'secrets',
-    'pfxbase64',
-    'privatekeypem',
-    'admintoken',
-    'authorization',
-    'x-emulator-key',
-  ].map((k) => k.toLowerCase()),
-)
+export const SECRET_FIELDS = [
+  'client_secret',
+  'password',
+  'client_assertion',
+  'assertion',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'code_verifier',
+  'device_code',
+  'secrets',
+  'pfxBase64',
+  'privateKeyPem',
+  'adminToken',
+]
+
+/** The secret fields, and the credential headers, as the journal compares keys: in lower case. */
+const SECRET_KEYS = new Set([...SECRET_FIELDS, 'authorization', 'x-emulator-key'].map((k) => k.toLowerCase()))
 export const REDACTED = '[redacted]'
 
 /** Where an authorization code is a secret: a field of a request body (Entra's token form) and a query parameter. */

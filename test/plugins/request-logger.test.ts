@@ -52,6 +52,8 @@ describe("a request's own logger", () => {
           refresh_token: 's4',
           device_code: 's5',
         },
+        // A secret of the journal's list is one of the logs' too.
+        body: { pfxBase64: 's6', code_verifier: 's7', displayName: 'kept' },
         err: { code: 'SQLITE_FULL' },
         error: { code: 'FlowNotFound' },
       },
@@ -68,6 +70,7 @@ describe("a request's own logger", () => {
           refresh_token: '[redacted]',
           device_code: '[redacted]',
         },
+        body: { pfxBase64: '[redacted]', code_verifier: '[redacted]', displayName: 'kept' },
         err: { code: 'SQLITE_FULL' },
         error: { code: 'FlowNotFound' },
       }),
