@@ -144,10 +144,11 @@ export function journalBody(
 }
 
 /**
- * What a request leaves in the ring: cheap fields as they are and the bodies still raw, so the
- * request path does no redaction, copying or date formatting. Only a text body within the limit
- * stays raw (its memory is its length); a parsed body, or a larger one, is formatted at once and
- * the raw value dropped, so the ring holds at most `bodyLimit` of any body.
+ * What a request leaves in the ring: cheap fields as they are, the request's headers as a redacted
+ * copy (`journalHeaders`: the ring holds no credential), and the bodies and response headers still
+ * raw, so the request path does no body redaction or date formatting. Only a text body within the
+ * limit stays raw (its memory is its length); a parsed body, or a larger one, is formatted at once
+ * and the raw value dropped, so the ring holds at most `bodyLimit` of any body.
  */
 export interface RawJournalEntry extends Omit<
   JournalEntry,
@@ -156,13 +157,11 @@ export interface RawJournalEntry extends Omit<
   | 'requestBodyTruncated'
   | 'responseBody'
   | 'responseBodyTruncated'
-  | 'requestHeaders'
   | 'responseHeaders'
 > {
   timeMs: number
   requestBody: unknown
   responseBody: unknown
-  requestHeaders: RawHeaders
   responseHeaders: RawHeaders
 }
 
@@ -201,7 +200,7 @@ export function createJournal(initial: { size: number; bodyLimit: number }) {
       requestBodyTruncated: request.truncated,
       responseBody: response.text,
       responseBodyTruncated: response.truncated,
-      requestHeaders: journalHeaders(requestHeaders),
+      requestHeaders,
       responseHeaders: journalHeaders(responseHeaders),
     }
     return slot.formatted

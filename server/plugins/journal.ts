@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 
 import { isEmulatorOwn, surfaceOfRequest, type SurfaceName } from '../http/surface.ts'
-import type { JournalEntry } from '../journal/journal.ts'
+import { journalHeaders, type JournalEntry } from '../journal/journal.ts'
 import { connectionOf, operationIdOf, tenantOf } from '../http/request-facts.ts'
 
 declare module 'fastify' {
@@ -53,8 +53,11 @@ async function journal(app: FastifyInstance) {
       // body would be formatted on the request path.
       requestBody: request.jsonText ?? request.body,
       responseBody: request.journalPayload,
-      // Node's own objects, kept by reference: copied and redacted only when the entry is read.
-      requestHeaders: request.headers,
+      // A copy, its credentials redacted now: the ring never holds a bearer token. A token (one
+      // to two kilobytes) held for the ring's life would be most of what the garbage collector
+      // copies for each request.
+      requestHeaders: journalHeaders(request.headers),
+      // Fastify's fresh copy, which holds no credential: redacted only when the entry is read.
       responseHeaders: reply.getHeaders(),
     })
     if (events.listenerCount() > 0) events.publish({ type: 'request', data: format() })
