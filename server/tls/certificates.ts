@@ -1,9 +1,8 @@
 import { createHash, generateKeyPair, generateKeyPairSync, X509Certificate } from 'node:crypto'
 import { isIP } from 'node:net'
 
-import forge from 'node-forge'
-
 import { boundedMemo } from './bounded-memo.ts'
+import { loadForge } from './forge.ts'
 
 /**
  * X.509 certificates for the emulator's own needs: token-signing certificates, its local CA and
@@ -65,6 +64,7 @@ export function createCertificate(
   key: RsaKeyPems = newRsaKeyPem(),
 ): KeyAndCertificate {
   const { privateKeyPem, publicKeyPem } = key
+  const forge = loadForge()
   const cert = forge.pki.createCertificate()
   cert.publicKey = forge.pki.publicKeyFromPem(publicKeyPem)
   // A positive serial (leading 01), unique per key.

@@ -2,9 +2,10 @@ import { createHash, X509Certificate } from 'node:crypto'
 import { Socket } from 'node:net'
 import { createSecureContext, TLSSocket } from 'node:tls'
 
-import forge from 'node-forge'
+import type Forge from 'node-forge'
 
 import { boundedMemo } from './bounded-memo.ts'
+import { loadForge } from './forge.ts'
 
 const remembered = boundedMemo<string>(100)
 
@@ -48,7 +49,8 @@ function openSslCertificate(pfx: Buffer, password: string): string | undefined {
  * export keeps working without a conversion step.
  */
 function forgeCertificate(pfx: Buffer, password: string): string {
-  let p12: forge.pkcs12.Pkcs12Pfx
+  const forge = loadForge()
+  let p12: Forge.pkcs12.Pkcs12Pfx
   try {
     p12 = forge.pkcs12.pkcs12FromAsn1(
       forge.asn1.fromDer(forge.util.createBuffer(pfx.toString('binary'))),
