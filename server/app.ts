@@ -2,7 +2,7 @@ import { createServer } from 'node:http'
 
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
-import { pino, type DestinationStream } from 'pino'
+import type { DestinationStream } from 'pino'
 
 import { isReadOnly } from '../db/open.ts'
 import { createRepositories, type Repositories } from '../db/repositories/index.ts'
@@ -25,6 +25,7 @@ import { createEndpoints } from './endpoints.ts'
 import { createLiveEvents } from './live-events.ts'
 import { answerClientError } from './http/client-errors.ts'
 import { openStore } from './open-store.ts'
+import { stdoutDestination } from './log-destination.ts'
 import { prettyLogStream } from './log-format.ts'
 import { graphErrors } from './errors/index.ts'
 import { sendGraphError } from './graph/respond.ts'
@@ -169,9 +170,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const maxTokenLifetime = options.maxTokenLifetime ?? DEFAULTS['max-token-lifetime']
 
   const logLevel = options.logLevel ?? DEFAULTS['log-level']
-  // Asynchronous: lines written while a write is in flight go out together, and pino writes what
-  // is left when the process exits.
-  const destination = options.logStream ?? pino.destination({ dest: 1, sync: false })
+  const destination = options.logStream ?? stdoutDestination()
   const app = Fastify({
     logger: {
       level: logLevel,

@@ -10,6 +10,7 @@ import { writeAtomically } from './files.ts'
 import { FixtureError } from './fixtures.ts'
 import { FLOW_ADMIN_PREFIX } from './flow-api/index.ts'
 import { listen, needsCa, type Listening } from './listen.ts'
+import { endLogDestination, stdoutDestination } from './log-destination.ts'
 import { INTERCEPTED_HOSTS } from './hosts/intercepted-hosts.ts'
 import { StartupError } from './startup-error.ts'
 import { runTokenCommand } from './token-command.ts'
@@ -35,7 +36,8 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', () => (shutdown ? shutdown('SIGINT') : (pendingSignal = 'SIGINT')))
   process.once('SIGTERM', () => (shutdown ? shutdown('SIGTERM') : (pendingSignal = 'SIGTERM')))
 
-  const app = await buildApp(appOptionsFrom(config))
+  const destination = stdoutDestination()
+  const app = await buildApp({ ...appOptionsFrom(config), logStream: destination })
   if (!isLoopbackAddress(config.host) && config.host !== 'localhost' && config.controlKey === undefined) {
     app.log.warn(
       { host: config.host },
@@ -77,15 +79,19 @@ async function main(argv: string[]): Promise<number> {
       }, STOP_GRACE_MS).unref()
     }, config.shutdownTimeout * 1000)
     force.unref()
+    // The log is ended before the exit, so its last lines are written, or dropped should their
+    // reader have gone: see endLogDestination.
+    const exit = (code: number) =>
+      void endLogDestination(destination, LOG_END_MS).then(() => process.exit(code))
     listening.close().then(
       () => {
         clearTimeout(force)
         app.log.info('stopped')
-        process.exit(0)
+        exit(0)
       },
       (error: unknown) => {
         app.log.error({ err: error }, 'error while shutting down')
-        process.exit(1)
+        exit(1)
       },
     )
   }
@@ -104,6 +110,8 @@ function usesDataDir(config: EmulatorConfig): boolean {
 
 /** How long a shutdown waits, once every connection is cut, before it exits regardless. */
 const STOP_GRACE_MS = 1000
+/** How long an exit waits for the log's last lines to be written. */
+const LOG_END_MS = 1000
 
 /** The app's options from validated settings. */
 export function appOptionsFrom(config: EmulatorConfig): AppOptions {

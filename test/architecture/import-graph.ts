@@ -51,6 +51,7 @@ export const LAYERS: readonly (readonly string[])[] = [
     'fixtures',
     'version',
     'log-format',
+    'log-destination',
   ],
   // Configuration, read once.
   ['config', 'settings', 'timeouts', 'files', 'startup-error'],

@@ -161,6 +161,14 @@ describe('the log', () => {
     expect(completed(e)).toHaveLength(1)
   })
 
+  it('exits on SIGTERM when its standard output has been closed', async () => {
+    const e = await startEmulator(infoArgs)
+    // The reader goes away: the next line written, the shutdown's own, meets a broken pipe.
+    e.child.stdout!.destroy()
+    e.child.kill('SIGTERM')
+    expect(await e.exited).toBe(0)
+  })
+
   it('writes every buffered line before it exits on SIGTERM', async () => {
     const e = await startEmulator(infoArgs)
     for (let i = 0; i < 300; i++) expect((await fetch(`${e.base}/_emulator/health`)).status).toBe(200)
