@@ -10,15 +10,25 @@ export interface Started {
   /** ms from spawn to the first 200 on the readiness URL. */
   coldStartMs: number
   stop(): Promise<void>
+  /** CPU time the process has used so far, all its threads, in µs (10 ms steps). */
+  cpuMicroseconds(): number
   rssMb(): number
 }
 
-/** Spawns a server, waits for its port, then polls `readyPath` until it answers 200. */
-export async function startProcess(args: string[], readyPath: string, logFile: string): Promise<Started> {
+/**
+ * Spawns a server in `cwd` (this checkout by default), waits for its port, then polls `readyPath`
+ * until it answers 200.
+ */
+export async function startProcess(
+  args: string[],
+  readyPath: string,
+  logFile: string,
+  cwd = ROOT,
+): Promise<Started> {
   const started = performance.now()
   // Output goes straight to a file: a pipe read by this (busy) process would throttle the server.
   const fd = openSync(logFile, 'w')
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', fd, fd] })
+  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', fd, fd] })
   closeSync(fd)
   let base: string | undefined
   while (!base) {
@@ -42,6 +52,11 @@ export async function startProcess(args: string[], readyPath: string, logFile: s
     child,
     base,
     coldStartMs,
+    cpuMicroseconds: () => {
+      // utime and stime, every thread of the process, in clock ticks (100 a second on Linux).
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+      return (Number(fields[11]) + Number(fields[12])) * 10_000
+    },
     rssMb: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
       return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024

@@ -5,15 +5,15 @@ import { join } from 'node:path'
 import autocannon from 'autocannon'
 
 import { emulatorArgs, mint, startProcess } from './processes.ts'
+import { isScenario, scenarioLoad, SCENARIOS } from './scenarios.ts'
 
 /**
  * `npm run bench:profile [scenario]`: the emulator under load with V8's CPU profiler on, then the
  * functions that took the most time (self time, grouped by function and file). Profile before
  * optimising; the .cpuprofile file opens in Chrome DevTools for a flame graph.
  */
-const ADMIN = '/providers/Microsoft.ProcessSimple/scopes/admin'
-const INVOICE = '23d920c4-0119-4d63-b3dc-07bb4ff5bf9d'
 const scenario = process.argv[2] ?? 'permissions'
+if (!isScenario(scenario)) throw new Error(`scenario must be one of ${SCENARIOS.join(', ')}`)
 const dir = mkdtempSync(join(tmpdir(), 'paae-profile-'))
 
 // The compiled modules rather than the bundle: the same code, but a profile of the minified
@@ -24,29 +24,8 @@ const emulator = await startProcess(
   '/_emulator/ready',
   join(dir, 'emulator.log'),
 )
-const auth = { authorization: `Bearer ${await mint(emulator, { user: 'admin@contoso.onmicrosoft.com' })}` }
-const flowUrl = `${emulator.base}${ADMIN}/environments/~default/flows/${INVOICE}`
-const options: Record<string, Partial<autocannon.Options> & { url: string }> = {
-  permissions: { url: `${flowUrl}/permissions?api-version=2016-11-01`, headers: auth },
-  stop: { url: `${flowUrl}/stop?api-version=2016-11-01`, method: 'POST', headers: auth },
-  modify: {
-    url: `${flowUrl}/modifyPermissions?api-version=2016-11-01`,
-    method: 'POST',
-    headers: { ...auth, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      put: [
-        {
-          properties: {
-            principal: { id: '5a1a6d2c-6b8e-4d0a-9a55-0e3f1f0c2b11', type: 'User' },
-            roleName: 'CanView',
-          },
-        },
-      ],
-    }),
-  },
-}
-const chosen = options[scenario]
-if (!chosen) throw new Error(`scenario must be one of ${Object.keys(options).join(', ')}`)
+const authorization = `Bearer ${await mint(emulator, { user: 'admin@contoso.onmicrosoft.com' })}`
+const chosen = scenarioLoad(scenario, emulator.base, authorization)
 const result = await autocannon({ connections: 10, duration: 5, ...chosen })
 console.log(`${scenario}: ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms`)
 await emulator.stop()

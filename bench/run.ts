@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import autocannon from 'autocannon'
 
 import { makeFixture } from './fixture.ts'
+import { median, positive } from './numbers.ts'
 import { emulatorArgs, mint, startProcess } from './processes.ts'
 
 /**
@@ -45,15 +46,6 @@ interface Row {
   roundRatios: number[]
   note?: string
 }
-
-/** A whole number of seconds or rounds from the environment, at least 1. */
-function positive(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback)
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1`)
-  return value
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 async function load(
   url: string,
