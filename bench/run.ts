@@ -7,6 +7,7 @@ import autocannon from 'autocannon'
 import { makeFixture } from './fixture.ts'
 import { median, positive } from './numbers.ts'
 import { emulatorArgs, mint, startProcess } from './processes.ts'
+import { scenarioLoad } from './scenarios.ts'
 
 /**
  * `npm run bench`: the emulator against a bare Fastify baseline in the same run, under the same
@@ -83,9 +84,8 @@ async function main() {
 
   const baseline = await startProcess(['bench/baseline-server.js'], '/ready', join(LOGS, 'baseline.log'))
   const emulator = await startProcess(emulatorArgs(), '/_emulator/ready', join(LOGS, 'emulator.log'))
-  const admin = await mint(emulator, { user: 'admin@contoso.onmicrosoft.com' })
-  const auth = { authorization: `Bearer ${admin}` }
-  const json = { ...auth, 'content-type': 'application/json' }
+  const authorization = `Bearer ${await mint(emulator, { user: 'admin@contoso.onmicrosoft.com' })}`
+  const auth = { authorization }
 
   let toggle = 0
   const scenarios: {
@@ -95,10 +95,7 @@ async function main() {
   }[] = [
     {
       name: 'GET permissions',
-      emulator: {
-        url: `${emulator.base}${ADMIN}/environments/~default/flows/${INVOICE}/permissions?${API}`,
-        headers: auth,
-      },
+      emulator: scenarioLoad('permissions', emulator.base, authorization),
       baseline: {},
     },
     {
@@ -120,21 +117,7 @@ async function main() {
     },
     {
       name: 'POST modifyPermissions',
-      emulator: {
-        url: `${emulator.base}${ADMIN}/environments/~default/flows/${INVOICE}/modifyPermissions?${API}`,
-        method: 'POST',
-        headers: json,
-        body: JSON.stringify({
-          put: [
-            {
-              properties: {
-                principal: { id: '5a1a6d2c-6b8e-4d0a-9a55-0e3f1f0c2b11', type: 'User' },
-                roleName: 'CanView',
-              },
-            },
-          ],
-        }),
-      },
+      emulator: scenarioLoad('modify', emulator.base, authorization),
       baseline: { method: 'POST' },
     },
     {
@@ -239,7 +222,7 @@ async function main() {
   // the collector runs; its floor, the lowest reading, is what stays alive. The floors of the ten
   // readings from 50 000 to 100 000 requests and of the ten from 150 000 to 200 000 are compared:
   // a leak raises the floor.
-  const permissionsUrl = `${emulator.base}${ADMIN}/environments/~default/flows/${INVOICE}/permissions?${API}`
+  const permissionsUrl = scenarioLoad('permissions', emulator.base, authorization).url
   const readings: number[] = []
   for (let i = 0; i < 40; i++) {
     await autocannon({ url: permissionsUrl, connections: CONNECTIONS, amount: 5_000, headers: auth })

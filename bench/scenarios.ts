@@ -1,8 +1,8 @@
 import type autocannon from 'autocannon'
 
 /**
- * The single-scenario loads of `bench:profile` and `bench:ab`, against a running emulator at
- * `base`, as the demo tenant's admin (`authorization`).
+ * The loads of `bench:profile` and `bench:ab`, two of which `bench` uses too, against a running
+ * emulator at `base`, as the demo tenant's admin (`authorization`).
  */
 const ADMIN = '/providers/Microsoft.ProcessSimple/scopes/admin'
 const INVOICE = '23d920c4-0119-4d63-b3dc-07bb4ff5bf9d'
