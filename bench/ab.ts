@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 
 import autocannon from 'autocannon'
 
-import { median, positive } from './numbers.ts'
+import { atLeastOne, median, positive } from './numbers.ts'
 import { emulatorArgs, mint, startProcess } from './processes.ts'
 import { isScenario, scenarioLoad, SCENARIOS, type Scenario } from './scenarios.ts'
 
@@ -20,8 +20,7 @@ import { isScenario, scenarioLoad, SCENARIOS, type Scenario } from './scenarios.
 const [rootA, rootB, scenarioName = 'permissions', pairsText = '6'] = process.argv.slice(2)
 if (!rootA || !rootB) throw new Error('usage: bench:ab -- <checkout A> <checkout B> [scenario] [pairs]')
 if (!isScenario(scenarioName)) throw new Error(`scenario must be one of ${SCENARIOS.join(', ')}`)
-const pairs = Number(pairsText)
-if (!Number.isInteger(pairs) || pairs < 1) throw new Error('pairs must be a whole number of at least 1')
+const pairs = atLeastOne('pairs', pairsText)
 const seconds = positive('AB_SECONDS', 3)
 const LOGS = join(tmpdir(), 'paae-ab')
 mkdirSync(LOGS, { recursive: true })
