@@ -1,8 +1,8 @@
 // `npm run build` step: bundles the compiled server (dist/server/main.js) and its dependencies into
 // one file, dist/emulator.mjs, which the bin runs: loading a thousand small ES modules one by one
 // (TypeBox alone is hundreds) is most of a cold start, and one file is loaded at once.
-// better-sqlite3 is native and pino writes through worker-capable streams: both stay external, as
-// does node-forge, which server/tls/forge.ts loads on first use.
+// better-sqlite3 is native and pino writes through worker-capable streams: both stay external.
+// node-forge is not bundled either: server/tls/forge.ts requires it at its first use.
 import { build } from 'esbuild'
 
 await build({
@@ -12,7 +12,7 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  external: ['better-sqlite3', 'pino', 'node-forge'],
+  external: ['better-sqlite3', 'pino'],
   // CommonJS dependencies call require(); an ES module has none of its own.
   banner: {
     js: "import { createRequire as __paaeCreateRequire } from 'node:module'; const require = __paaeCreateRequire(import.meta.url);",
