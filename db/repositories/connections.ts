@@ -27,7 +27,7 @@ export function createConnectionsRepository(db: Db, watch: ChangeWatch) {
     'SELECT count(*) AS n FROM connections WHERE tenant_id = ?',
   )
   // Every connector call resolves its connection.
-  const found = watch.memo<Readonly<ConnectionRow> | undefined>()
+  const found = watch.memo<Readonly<ConnectionRow> | undefined>(['connections'])
   return {
     find: (id: string) => found(keyOf(id), () => one.get(id)),
     list: (tenantId?: string) => (tenantId === undefined ? all.all() : ofTenant.all(tenantId)),

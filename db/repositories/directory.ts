@@ -88,8 +88,8 @@ export function createDirectoryRepository(db: Db, watch: ChangeWatch) {
   )
 
   // The admin check reads the caller's user, or app, on every API call.
-  const foundUser = watch.memo<Readonly<UserRow> | undefined>()
-  const foundApp = watch.memo<Readonly<AppRow> | undefined>()
+  const foundUser = watch.memo<Readonly<UserRow> | undefined>(['users'])
+  const foundApp = watch.memo<Readonly<AppRow> | undefined>(['apps'])
 
   return {
     findUser: (tenantId: string, objectId: string) =>

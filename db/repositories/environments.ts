@@ -20,7 +20,7 @@ export function createEnvironmentsRepository(db: Db, watch: ChangeWatch) {
      VALUES (@name, @tenant_id, @display_name, @is_default, @location, @created_time)`,
   )
   // Every API call resolves its environment.
-  const found = watch.memo<Readonly<EnvironmentRow> | undefined>()
+  const found = watch.memo<Readonly<EnvironmentRow> | undefined>(['environments'])
   return {
     findByName: (name: string) => found(name, () => byName.get(name)),
     listForTenant: (tenantId: string) => ofTenant.all(tenantId),

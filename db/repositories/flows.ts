@@ -78,7 +78,7 @@ export function createFlowsRepository(db: Db, watch: ChangeWatch) {
   )
 
   // Every flow call reads its flow.
-  const found = watch.memo<Readonly<FlowRow> | undefined>()
+  const found = watch.memo<Readonly<FlowRow> | undefined>(['flows'])
 
   return {
     /** A live flow: soft-deleted flows are missing for the eight operations. */
@@ -96,7 +96,7 @@ export function createFlowsRepository(db: Db, watch: ChangeWatch) {
     listForEnvironment: (environment: string) => ofEnvironment.all(environment),
     /** Returns false when no such flow exists. */
     setState: (environment: string, name: string, state: FlowState, modified: string) =>
-      setState.run({ environment, name, state, modified }).changes > 0,
+      watch.wrote('flows', () => setState.run({ environment, name, state, modified })).changes > 0,
     /** Soft-deletes a live flow, keeping its permissions and runs; false when there was none. */
     softDelete: (environment: string, name: string, now: string) =>
       softDelete.run({ environment, name, now }).changes > 0,

@@ -10,7 +10,7 @@ import { createPermissionsRepository } from './permissions.ts'
 import { createSubscriptionsRepository } from './subscriptions.ts'
 import { createTenantsRepository } from './tenants.ts'
 import { createUserDetailsRepository } from './user-details.ts'
-import { createChangeWatch } from './unchanged-memo.ts'
+import { createChangeWatch, type Table } from './unchanged-memo.ts'
 
 /** Every repository over one database; statements are prepared once, here. */
 export function createRepositories(db: Db) {
@@ -29,17 +29,17 @@ export function createRepositories(db: Db) {
     directory: createDirectoryRepository(db, watch),
     environments: createEnvironmentsRepository(db, watch),
     flows: createFlowsRepository(db, watch),
-    permissions: createPermissionsRepository(db),
+    permissions: createPermissionsRepository(db, watch),
     userDetails: createUserDetailsRepository(db),
     approvals: createApprovalsRepository(db),
     grants: createOAuthGrantsRepository(db),
     connections: createConnectionsRepository(db, watch),
     subscriptions: createSubscriptionsRepository(db),
     /**
-     * A memo of values derived from rows, valid while the database is unchanged (the same rule as
-     * the repositories' own: see unchanged-memo.ts), for a service that keeps what it builds.
+     * A memo of values derived from the rows of `tables`, valid while they are unchanged (the same
+     * rule as the repositories' own: see unchanged-memo.ts), for a service that keeps what it builds.
      */
-    unchangedMemo: <V>() => watch.memo<V>(),
+    unchangedMemo: <V>(tables: readonly Table[]) => watch.memo<V>(tables),
   }
 }
 export type Repositories = ReturnType<typeof createRepositories>

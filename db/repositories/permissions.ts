@@ -1,5 +1,6 @@
 import type { PrincipalType, RoleName } from '../../schemas/permission.ts'
 import type { Db } from '../open.ts'
+import type { ChangeWatch } from './unchanged-memo.ts'
 
 export interface PermissionRow {
   environment: string
@@ -13,7 +14,7 @@ export interface PermissionRow {
 
 type FlowKey = { environment: string; flow: string }
 
-export function createPermissionsRepository(db: Db) {
+export function createPermissionsRepository(db: Db, watch: ChangeWatch) {
   // Owner first, then by decreasing rights, then by principal: a stable order clients can snapshot.
   const visible = db.prepare<FlowKey, PermissionRow>(
     `SELECT * FROM flow_permissions
@@ -55,10 +56,10 @@ export function createPermissionsRepository(db: Db) {
     /** Writes a role whatever is there (seeding). */
     upsert: (row: PermissionRow) => void upsert.run(row),
     /** Writes a role unless the principal is the flow's Owner; false, with nothing written, when it is. */
-    grant: (row: PermissionRow) => grant.run(row).changes > 0,
+    grant: (row: PermissionRow) => watch.wrote('flow_permissions', () => grant.run(row)).changes > 0,
     /** Removes a principal's role unless it is the Owner's; false when nothing was removed. */
     revoke: (environment: string, flow: string, principal: string) =>
-      revoke.run({ environment, flow, principal }).changes > 0,
+      watch.wrote('flow_permissions', () => revoke.run({ environment, flow, principal })).changes > 0,
     countOwnedFlows: (tenantId: string, principal: string) =>
       ownedInTenant.get({ principal, tenant: tenantId })?.count ?? 0,
   }

@@ -5,13 +5,14 @@ import { keyOf } from '../../db/repositories/unchanged-memo.ts'
 import { toPermission } from './views.ts'
 
 /**
- * GET permissions' body as JSON text, remembered per flow while the database is unchanged: any
- * row written, by any path, forgets it (`repos.unchangedMemo`). Building and serializing the list
+ * GET permissions' body as JSON text, remembered per flow while its permissions and environments
+ * are unchanged (`repos.unchangedMemo`: a write elsewhere, a flow stopped say, keeps it; a raw or
+ * cascading write anywhere forgets it). Building and serializing the list
  * is most of the route's own work, and remembering the text lets every answer, and the journal
  * entry of each, share one string instead of a copy each.
  */
 export function createPermissionListText(repos: Repositories) {
-  const remembered = repos.unchangedMemo<string>()
+  const remembered = repos.unchangedMemo<string>(['flow_permissions', 'environments'])
   return (env: EnvironmentRow, flow: FlowRow): string =>
     remembered(keyOf(env.name, flow.name), () =>
       JSON.stringify({

@@ -178,11 +178,80 @@ describe('the memo of reads while the database is unchanged', () => {
     const insert = db.prepare<[string, string, string], { id: string }>(
       "INSERT INTO tenants (id, name, domain, display_name) VALUES (?, ?, ?, 'T') RETURNING id",
     )
-    const tenants = createChangeWatch(db).memo<number>()
+    // Whatever tables it names: a write no repository places forgets every memo.
+    const tenants = createChangeWatch(db).memo<number>(['users'])
     const remembered = () => tenants('count', () => count.get()!.n)
     expect(remembered()).toBe(0)
     expect(insert.get(T, 'returning', 'returning.example')?.id).toBe(T)
     expect(remembered()).toBe(1)
+  })
+
+  it('keeps what it read from other tables across a write that changed only its own table', () => {
+    const { repos, flow, permission } = setUp()
+    flow('f1')
+    permission('f1', 'p1')
+    const env = repos.environments.findByName(ENV)
+    const found = repos.flows.find(ENV, 'f1')
+    expect(repos.permissions.listVisible(ENV, 'f1')).toHaveLength(1)
+    const grant = { environment: ENV, flow: 'f1', principal_type: 'User', role_name: 'CanEdit' } as const
+    expect(repos.permissions.grant({ ...grant, principal_id: 'p2', email: null, display_name: null })).toBe(
+      true,
+    )
+    expect(repos.environments.findByName(ENV)).toBe(env)
+    expect(repos.flows.find(ENV, 'f1')).toBe(found)
+    expect(repos.permissions.listVisible(ENV, 'f1')).toHaveLength(2)
+    // Stopping the flow forgets the flow, and keeps the environment.
+    expect(repos.flows.setState(ENV, 'f1', 'Stopped', '2026-01-02T00:00:00Z')).toBe(true)
+    expect(repos.flows.find(ENV, 'f1')?.state).toBe('Stopped')
+    expect(repos.environments.findByName(ENV)).toBe(env)
+  })
+
+  it("forgets a table's memo on that table's named write, the permission list's included", () => {
+    const { repos, flow, permission } = setUp()
+    flow('f1')
+    permission('f1', 'p1')
+    const list = repos.unchangedMemo<number>(['flow_permissions'])
+    const remembered = () => list('f1', () => repos.permissions.listVisible(ENV, 'f1').length)
+    expect(remembered()).toBe(1)
+    const grant = { environment: ENV, flow: 'f1', principal_type: 'User', role_name: 'CanView' } as const
+    expect(repos.permissions.grant({ ...grant, principal_id: 'p2', email: null, display_name: null })).toBe(
+      true,
+    )
+    expect(remembered()).toBe(2)
+    expect(repos.permissions.revoke(ENV, 'f1', 'p1')).toBe(true)
+    expect(remembered()).toBe(1)
+  })
+
+  it('forgets every memo when a named write cascades to another table', () => {
+    const db = openDatabase(':memory:')
+    const { repos, flow, permission } = setUp(db)
+    flow('f1')
+    permission('f1', 'p1')
+    const watch = createChangeWatch(db)
+    const permissions = watch.memo<number>(['flow_permissions'])
+    const count = () =>
+      permissions(
+        'all',
+        () => db.prepare<[], { n: number }>('SELECT count(*) AS n FROM flow_permissions').get()!.n,
+      )
+    expect(count()).toBe(1)
+    // Named as a write of flows, but the cascade removes the flow's permissions too.
+    const removed = watch.wrote('flows', () => db.prepare("DELETE FROM flows WHERE name = 'f1'").run())
+    expect(removed.changes).toBe(1)
+    expect(count()).toBe(0)
+    expect(repos.flows.find(ENV, 'f1')).toBeUndefined()
+  })
+
+  it('forgets a memo kept across named writes once an unnamed write follows them', () => {
+    const { repos, flow, permission } = setUp()
+    flow('f1')
+    permission('f1', 'p1')
+    expect(repos.environments.findByName(ENV)?.display_name).toBe('Default')
+    const grant = { environment: ENV, flow: 'f1', principal_type: 'User', role_name: 'CanView' } as const
+    repos.permissions.grant({ ...grant, principal_id: 'p2', email: null, display_name: null })
+    repos.db.prepare("UPDATE environments SET display_name = 'Renamed'").run()
+    repos.permissions.grant({ ...grant, principal_id: 'p3', email: null, display_name: null })
+    expect(repos.environments.findByName(ENV)?.display_name).toBe('Renamed')
   })
 
   it('builds keys that cannot collide whatever the parts contain', () => {
