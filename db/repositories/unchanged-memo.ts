@@ -27,6 +27,25 @@ export type Table = 'users' | 'apps' | 'environments' | 'flows' | 'flow_permissi
 export function createChangeWatch(db: Db) {
   const totalChanges = db.prepare<[], number>('SELECT total_changes()').pluck()
   const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck()
+  // Reading `data_version` of a file locks the database's shared memory (WAL): a few µs, as much
+  // as a memo saves, and a request consults several memos. So one reading serves every memo until
+  // the current task's microtasks run: what is served in that span is what the file held at the
+  // reading, as if a commit that another connection made within it had come just after. Writes on
+  // this connection are seen at once, by `total_changes()`. An in-memory database has no other
+  // connection.
+  let versionThisTask: number | undefined
+  const taskEnded = () => {
+    versionThisTask = undefined
+  }
+  const otherConnectionsVersion = db.memory
+    ? () => 0
+    : () => {
+        if (versionThisTask === undefined) {
+          versionThisTask = dataVersion.get()!
+          queueMicrotask(taskEnded)
+        }
+        return versionThisTask
+      }
   // Rows changed by writes that changed their table only: in all, and per table.
   let attributed = 0
   const attributedTo: Record<Table, number> = {
@@ -69,7 +88,7 @@ export function createChangeWatch(db: Db) {
       return (key: string, load: () => V): V => {
         if (db.inTransaction) return load()
         const nowChanges = totalChanges.get()!
-        const nowVersion = dataVersion.get()!
+        const nowVersion = otherConnectionsVersion()
         if (nowChanges !== changes || nowVersion !== version) {
           const own = ownWrites()
           const elsewhereOnly =

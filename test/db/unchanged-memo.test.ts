@@ -143,7 +143,7 @@ describe('the memo of reads while the database is unchanged', () => {
     expect(repos.permissions.listVisible(ENV, 'f1')).toEqual([])
   })
 
-  it('sees a write that another connection commits to the same file', () => {
+  it('sees a write that another connection commits to the same file, from the next task on', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'paae-memo-'))
     const path = join(dir, 'emulator.db')
     const db = openDatabase(path)
@@ -157,6 +157,9 @@ describe('the memo of reads while the database is unchanged', () => {
     const other = openDatabase(path)
     other.prepare("UPDATE flows SET state = 'Stopped' WHERE name = 'f1'").run()
     other.close()
+    // Within the task that read the file's version, what it held then is served.
+    expect(repos.flows.find(ENV, 'f1')?.state).toBe('Started')
+    await Promise.resolve()
     expect(repos.flows.find(ENV, 'f1')?.state).toBe('Stopped')
   })
 
