@@ -6,10 +6,10 @@ import { toPermission } from './views.ts'
 
 /**
  * GET permissions' body as JSON text, remembered per flow while its permissions and environments
- * are unchanged (`repos.unchangedMemo`: a write elsewhere, a flow stopped say, keeps it; a raw or
- * cascading write anywhere forgets it). Building and serializing the list
- * is most of the route's own work, and remembering the text lets every answer, and the journal
- * entry of each, share one string instead of a copy each.
+ * are unchanged (`repos.unchangedMemo`: a flow stopped keeps it; a raw or cascading write anywhere
+ * forgets it). Building and serializing the list is most of the route's own work, and remembering
+ * the text lets every answer, and the journal entry of each, share one string instead of a copy
+ * each.
  */
 export function createPermissionListText(repos: Repositories) {
   const remembered = repos.unchangedMemo<string>(['flow_permissions', 'environments'])
