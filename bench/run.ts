@@ -7,7 +7,7 @@ import autocannon from 'autocannon'
 import { makeFixture } from './fixture.ts'
 import { median, positive } from './numbers.ts'
 import { emulatorArgs, mint, startProcess } from './processes.ts'
-import { scenarioLoad } from './scenarios.ts'
+import { ADMIN, API, INVOICE, scenarioLoad } from './scenarios.ts'
 
 /**
  * `npm run bench`: the emulator against a bare Fastify baseline in the same run, under the same
@@ -23,9 +23,6 @@ import { scenarioLoad } from './scenarios.ts'
 const CONNECTIONS = 10
 const DURATION = positive('BENCH_DURATION', 1)
 const ROUNDS = positive('BENCH_ROUNDS', 5)
-const ADMIN = '/providers/Microsoft.ProcessSimple/scopes/admin'
-const API = 'api-version=2016-11-01'
-const INVOICE = '23d920c4-0119-4d63-b3dc-07bb4ff5bf9d'
 const TENANT = '783478ba-d972-4d0e-9d82-00409b796330'
 const LOGS = join(tmpdir(), 'paae-bench')
 mkdirSync(LOGS, { recursive: true })

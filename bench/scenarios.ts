@@ -4,8 +4,10 @@ import type autocannon from 'autocannon'
  * The loads of `bench:profile` and `bench:ab`, two of which `bench` uses too, against a running
  * emulator at `base`, as the demo tenant's admin (`authorization`).
  */
-const ADMIN = '/providers/Microsoft.ProcessSimple/scopes/admin'
-const INVOICE = '23d920c4-0119-4d63-b3dc-07bb4ff5bf9d'
+export const ADMIN = '/providers/Microsoft.ProcessSimple/scopes/admin'
+export const API = 'api-version=2016-11-01'
+/** The demo tenant's Invoice Approval flow. */
+export const INVOICE = '23d920c4-0119-4d63-b3dc-07bb4ff5bf9d'
 
 export const SCENARIOS = ['permissions', 'flow', 'stop', 'modify'] as const
 export type Scenario = (typeof SCENARIOS)[number]
@@ -23,14 +25,14 @@ export function scenarioLoad(
   const auth = { authorization }
   switch (scenario) {
     case 'permissions':
-      return { url: `${flowUrl}/permissions?api-version=2016-11-01`, headers: auth }
+      return { url: `${flowUrl}/permissions?${API}`, headers: auth }
     case 'flow':
-      return { url: `${flowUrl}?api-version=2016-11-01`, headers: auth }
+      return { url: `${flowUrl}?${API}`, headers: auth }
     case 'stop':
-      return { url: `${flowUrl}/stop?api-version=2016-11-01`, method: 'POST', headers: auth }
+      return { url: `${flowUrl}/stop?${API}`, method: 'POST', headers: auth }
     case 'modify':
       return {
-        url: `${flowUrl}/modifyPermissions?api-version=2016-11-01`,
+        url: `${flowUrl}/modifyPermissions?${API}`,
         method: 'POST',
         headers: { ...auth, 'content-type': 'application/json' },
         body: JSON.stringify({
